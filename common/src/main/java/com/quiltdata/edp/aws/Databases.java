@@ -11,16 +11,18 @@ public final class Databases {
     private Databases() {}
 
     public static Database connect(DatabaseSettings settings, String region) {
-        Supplier<String> password;
+        return new Database(settings.jdbcUrl(), settings.user(), password(settings, region));
+    }
+
+    /** The plain password for local use, or the Secrets Manager secret, fetched on first use. */
+    public static Supplier<String> password(DatabaseSettings settings, String region) {
         if (settings.password().isPresent()) {
             String plain = settings.password().get();
-            password = () -> plain;
-        } else {
-            SecretsManagerClient secrets = AwsClients.configure(
-                            SecretsManagerClient.builder().httpClient(AwsClients.httpClient()), region, Optional.empty())
-                    .build();
-            password = new SecretPassword(secrets, settings.secretArn().orElseThrow());
+            return () -> plain;
         }
-        return new Database(settings.jdbcUrl(), settings.user(), password);
+        SecretsManagerClient secrets = AwsClients.configure(
+                        SecretsManagerClient.builder().httpClient(AwsClients.httpClient()), region, Optional.empty())
+                .build();
+        return new SecretPassword(secrets, settings.secretArn().orElseThrow());
     }
 }

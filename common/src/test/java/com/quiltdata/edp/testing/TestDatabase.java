@@ -5,7 +5,6 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -103,17 +102,9 @@ public final class TestDatabase implements AutoCloseable {
         }
     }
 
-    /** The repository's {@code db/migrations/} folder, found from the working directory upwards. */
+    /** The repository's {@code db/migrations/} folder. */
     public static Path migrationsFolder() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null) {
-            Path candidate = dir.resolve("db/migrations");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-            dir = dir.getParent();
-        }
-        throw new IllegalStateException("db/migrations not found above " + Path.of("").toAbsolutePath());
+        return RepositoryFiles.find("db/migrations");
     }
 
     /** Stops the embedded server (tests of restarts) ; the next create() starts it again. */

@@ -1,0 +1,95 @@
+package com.quiltdata.edp.store;
+
+import com.quiltdata.edp.config.BucketSettings;
+import com.quiltdata.edp.domain.ObjectEvent;
+import com.quiltdata.edp.domain.Placement;
+import com.quiltdata.edp.observe.Log;
+import com.quiltdata.edp.observe.Metrics;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The store use case for one SQS batch: validate and place every message, record the placeable
+ * events in one go, and say which messages failed. A malformed message fails alone; a store
+ * failure fails every message that carried an event, so SQS retries them.
+ */
+public final class ObjectEventRecorder {
+    private static final Log LOG = Log.of("store");
+
+    private final BucketSettings settings;
+    private final ObjectEventStore store;
+    private final Clock clock;
+    private final Metrics metrics;
+
+    public ObjectEventRecorder(BucketSettings settings, ObjectEventStore store, Clock clock, Metrics metrics) {
+        this.settings = settings;
+        this.store = store;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /** One SQS message: its id and its body. */
+    public record Message(String messageId, String body) {}
+
+    /** The message ids to report as batch item failures, and what was recorded. */
+    public record Outcome(List<String> failedMessageIds, ObjectEventStore.Recorded recorded, int ignored) {}
+
+    public Outcome record(List<Message> messages) {
+        Instant arrivedAt = clock.instant();
+        Set<String> failed = new LinkedHashSet<>();
+        List<String> carriers = new ArrayList<>();
+        List<ObjectEventStore.PlacedEvent> placed = new ArrayList<>();
+        int ignored = 0;
+        for (Message message : messages) {
+            S3EventMessage.Parsed parsed = S3EventMessage.parse(message.body());
+            if (parsed instanceof S3EventMessage.Parsed.Invalid invalid) {
+                reject(failed, message.messageId(), invalid.reason());
+            } else if (parsed instanceof S3EventMessage.Parsed.Ignored skip) {
+                ignored++;
+                LOG.info("message ignored", "messageId", message.messageId(), "reason", skip.reason());
+            } else if (parsed instanceof S3EventMessage.Parsed.Event e) {
+                ObjectEvent event = e.event();
+                if (!settings.monitors(event.bucket())) {
+                    reject(failed, message.messageId(), "bucket '" + event.bucket() + "' is not monitored (BUCKET_NAMES="
+                            + String.join(",", settings.bucketNames()) + ")");
+                    continue;
+                }
+                Placement placement = settings.prefixRule().place(event.key());
+                if (placement instanceof Placement.InPrefix in) {
+                    placed.add(new ObjectEventStore.PlacedEvent(event, in.prefix()));
+                    carriers.add(message.messageId());
+                } else {
+                    ignored++;
+                    LOG.info("key ignored", "messageId", message.messageId(), "bucket", event.bucket(), "key", event.key(),
+                            "reason", ((Placement.Ignored) placement).reason().name().toLowerCase());
+                }
+            }
+        }
+        ObjectEventStore.Recorded recorded = new ObjectEventStore.Recorded(0, 0, 0, 0);
+        if (!placed.isEmpty()) {
+            try {
+                recorded = store.record(placed, arrivedAt);
+            } catch (ObjectEventStore.StoreUnavailableException ex) {
+                LOG.error("batch not recorded, messages will be retried", "messages", carriers.size(), "reason", ex.getMessage());
+                failed.addAll(carriers);
+            }
+        }
+        metrics.count("EventsStored", recorded.stored())
+                .count("EventsDuplicate", recorded.duplicates())
+                .count("EventsStale", recorded.stale())
+                .count("EventsIgnored", ignored)
+                .count("MessagesFailed", failed.size());
+        LOG.info("batch recorded", "messages", messages.size(), "stored", recorded.stored(), "duplicates", recorded.duplicates(),
+                "stale", recorded.stale(), "ignored", ignored, "failed", failed.size(), "batches", recorded.batchesTouched());
+        return new Outcome(List.copyOf(failed), recorded, ignored);
+    }
+
+    private static void reject(Set<String> failed, String messageId, String reason) {
+        LOG.warn("message rejected", "messageId", messageId, "reason", reason);
+        failed.add(messageId);
+    }
+}
