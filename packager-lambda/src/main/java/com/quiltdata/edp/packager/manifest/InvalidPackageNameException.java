@@ -1,0 +1,8 @@
+package com.quiltdata.edp.packager.manifest;
+
+/** A package name quilt3 would refuse. */
+public final class InvalidPackageNameException extends IllegalArgumentException {
+    public InvalidPackageNameException(String name) {
+        super("Invalid package name: " + name + ". Expected namespace/name, each made of letters, digits, '_' or '-'");
+    }
+}

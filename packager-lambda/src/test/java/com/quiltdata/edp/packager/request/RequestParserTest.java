@@ -1,0 +1,150 @@
+package com.quiltdata.edp.packager.request;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.quiltdata.edp.packager.manifest.PhysicalKey;
+import com.quiltdata.edp.packager.request.PackageRequest.MetadataSource;
+import com.quiltdata.edp.packager.request.PackageRequest.WorkflowChoice;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RequestParserTest {
+
+    private static PackageRequest request(String body) {
+        return RequestParser.parse(body).request().orElseThrow();
+    }
+
+    @Test
+    void shouldParseAFullDescription() {
+        PackageRequest r = request("""
+                {"source_prefix": "s3://data/lab/run-7/", "registry": "reg", "package_name": "lab/run7",
+                 "metadata": {"b": 1, "a": 2.0}, "commit_message": "hi", "workflow": "alpha", "should_copy": true}""");
+        assertEquals("data", r.bucket());
+        assertEquals("lab/run-7/", r.folder());
+        assertEquals("reg", r.registry());
+        assertEquals("lab/run7", r.name().toString());
+        assertEquals("{\"b\":1,\"a\":2.0}", ((MetadataSource.Given) r.metadata()).metadata().toString());
+        assertEquals(Optional.of("hi"), r.message());
+        assertEquals(new WorkflowChoice.Named("alpha"), r.workflow());
+        assertTrue(r.shouldCopy());
+    }
+
+    @Test
+    void shouldDefaultRegistryNameWorkflowAndAcceptMessage() {
+        PackageRequest r = request("{\"source_prefix\": \"s3://b/my/s3/folder/metadata.json\", \"message\": \"m\"}");
+        assertEquals("b", r.registry());
+        assertEquals("my/s3/folder/", r.folder());
+        assertEquals("my_s3/folder", r.name().toString());
+        assertEquals(Optional.of("m"), r.message());
+        assertEquals(new WorkflowChoice.RegistryDefault(), r.workflow());
+        assertInstanceOf(MetadataSource.FolderDefault.class, r.metadata());
+        assertFalse(r.shouldCopy());
+    }
+
+    @ParameterizedTest(name = "{0} -> folder [{1}] name {2}")
+    @CsvSource(delimiter = '|', value = {
+        "s3://b/source/folder/metadata.json|source/folder/|source/folder",
+        "s3://b/source/folder|source/|package/source",
+        "s3://b/my%20folder/sub+dir/x.json|my folder/sub+dir/|my-folder/sub-dir",
+        "s3://b/metadata.json|''|package/null",
+        "s3://b|''|package/null",
+        "s3://b/a/b/?versionId=1#frag|a/b/|a/b"
+    })
+    void shouldDeriveTheFolderFromSourcePrefix(String prefix, String folder, String name) {
+        PackageRequest r = request("{\"source_prefix\": \"" + prefix + "\"}");
+        assertEquals(folder, r.folder());
+        assertEquals(name, r.name().toString());
+    }
+
+    @Test
+    void shouldTellEmptyWorkflowFromAbsent() {
+        assertEquals(new WorkflowChoice.NoWorkflow(), request("{\"source_prefix\": \"s3://b/a/\", \"workflow\": \"\"}").workflow());
+        assertEquals(new WorkflowChoice.RegistryDefault(), request("{\"source_prefix\": \"s3://b/a/\", \"workflow\": null}").workflow());
+    }
+
+    @ParameterizedTest(name = "{1} from {0}")
+    @CsvSource(delimiter = '|', value = {
+        "s3://b/a/b/x.json|meta.json|s3://b/a/b/meta.json",
+        "s3://b/a/b/|../x.json|s3://b/a/x.json",
+        "s3://b/a/b/|//other/x.json|s3://other/x.json",
+        "s3://b/a/b/|s3://c/k.json?versionId=v|s3://c/k.json?versionId=v",
+        "s3://b/a/b/|/top.json|s3://b/top.json",
+        "s3://b/a/b/|my%20meta.json|s3://b/a/b/my%20meta.json"
+    })
+    void shouldResolveMetadataUriAgainstSourcePrefix(String prefix, String uri, String expected) {
+        PackageRequest r = request("{\"source_prefix\": \"" + prefix + "\", \"metadata_uri\": \"" + uri + "\"}");
+        assertEquals(PhysicalKey.parse(expected), ((MetadataSource.FromObject) r.metadata()).location());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "not json", "[1]", "{}", "{\"source_prefix\": 3}", "{\"source_prefix\": \"http://b/a/\"}",
+        "{\"source_prefix\": \"file:///tmp/a/\"}",
+        "{\"source_prefix\": \"s3://b/a/\", \"metadata\": {}, \"metadata_uri\": \"m.json\"}",
+        "{\"source_prefix\": \"s3://b/a/\", \"metadata\": [1]}",
+        "{\"source_prefix\": \"s3://b/a/\", \"package_name\": \"bad name\"}",
+        "{\"source_prefix\": \"s3://b/a/\", \"should_copy\": \"yes\"}",
+        "{\"source_prefix\": \"s3://b/a/\", \"registry\": \"s3://b/k\"}",
+        "{\"detail-type\": \"Something\", \"source\": \"x\", \"detail\": {\"a\": 1}}"
+    })
+    void shouldRejectMessagesThatCanNeverSucceed(String body) {
+        assertThrows(InvalidRequestException.class, () -> RequestParser.parse(body));
+    }
+
+    @Test
+    void shouldTurnUriQueryParametersIntoMetadata() {
+        PackageRequest r = request("{\"uri\": \"s3://b/lab/exp-1?owner=Zo%C3%AB&tag=a+b\"}");
+        assertEquals("lab/exp-1/", r.folder());
+        assertEquals("lab/exp-1", r.name().toString());
+        assertEquals("{\"owner\":\"Zoë\",\"tag\":\"a b\"}", ((MetadataSource.Given) r.metadata()).metadata().toString());
+    }
+
+    @Test
+    void shouldUnwrapAnEnvelopeAroundADescriptionOrUri() {
+        assertEquals("x/y/", request("{\"detail-type\": \"package-objects-request\", \"source\": \"me\", "
+                + "\"detail\": {\"source_prefix\": \"s3://b/x/y/\"}}").folder());
+        assertEquals("x/y/", request("{\"detail-type\": \"package-objects-request\", \"source\": \"me\", "
+                + "\"detail\": {\"uri\": \"s3://b/x/y/\"}}").folder());
+    }
+
+    @Test
+    void shouldReadAnEdpPackageObjectsReadyEvent() {
+        UUID batch = UUID.randomUUID();
+        PackageRequest r = request("{\"version\":\"0\",\"id\":\"e1\",\"detail-type\":\"package-objects-ready\","
+                + "\"source\":\"com.quiltdata.edp\",\"detail\":{\"version\":\"0.1\",\"bucket\":\"b\",\"prefix\":\"lab/run-7/\","
+                + "\"batch_id\":\"" + batch + "\",\"object_count\":3}}");
+        assertEquals("lab/run-7/", r.folder());
+        assertEquals("lab/run-7", r.name().toString());
+        assertEquals(Optional.of(batch), r.batchId());
+    }
+
+    @Test
+    void shouldPackageTheOutputOfACompletedOmicsRun() {
+        PackageRequest r = request("{\"detail-type\":\"Run Status Change\",\"source\":\"aws.omics\","
+                + "\"detail\":{\"status\":\"COMPLETED\",\"runOutputUri\":\"s3://quilt-example/omics-quilt/3395667\"}}");
+        assertEquals("omics-quilt/3395667/", r.folder());
+        assertEquals("omics-quilt/3395667", r.name().toString());
+        assertTrue(RequestParser.parse("{\"detail-type\":\"Run Status Change\",\"source\":\"aws.omics\","
+                + "\"detail\":{\"status\":\"RUNNING\",\"runOutputUri\":\"s3://b/x\"}}").request().isEmpty());
+    }
+
+    @Test
+    void shouldPackageTheFolderOfAnRoCrate() {
+        PackageRequest r = request("{\"detail-type\":\"Object Created\",\"source\":\"aws.s3\",\"detail\":{"
+                + "\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":\"my/s3/folder+x/ro-crate-metadata.json\",\"version-id\":\"v1\"}}}");
+        assertEquals("my/s3/folder x/", r.folder());
+        assertEquals("my_s3/folder-x", r.name().toString());
+        assertEquals(PhysicalKey.of("b", "my/s3/folder x/ro-crate-metadata.json", "v1"),
+                ((MetadataSource.FromObject) r.metadata()).location());
+        assertTrue(RequestParser.parse("{\"detail-type\":\"Object Created\",\"source\":\"aws.s3\",\"detail\":{"
+                + "\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":\"a/other.json\"}}}").request().isEmpty());
+    }
+}
