@@ -1,0 +1,65 @@
+package com.quiltdata.edp.emit;
+
+import com.quiltdata.edp.config.DatabaseSettings;
+import com.quiltdata.edp.config.Env;
+import com.quiltdata.edp.emit.domain.ReadinessRules;
+import com.quiltdata.edp.emit.jq.JqReadyFilter;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The emit function's settings, read once from the environment (docs/configuration.md). */
+public record EmitSettings(
+        DatabaseSettings database,
+        ReadinessRules rules,
+        Optional<JqReadyFilter> readyFilter,
+        String eventBusName,
+        Optional<String> fileGatewayShareArn,
+        String region,
+        Optional<URI> endpoint) {
+
+    /** Reads every setting and throws one ConfigurationException naming all problems. */
+    public static EmitSettings from(Env env) {
+        DatabaseSettings database = DatabaseSettings.from(env);
+        int count = env.integer("BUCKET_THRESHOLD_EVENT_COUNT", 20, 1, Integer.MAX_VALUE);
+        Duration quiet = env.seconds("BUCKET_THRESHOLD_DURATION", 300, 0);
+        Duration maxAge = env.seconds("BUCKET_THRESHOLD_MAX_AGE", 0, 0);
+        List<String> sentinels = env.list("BUCKET_READY_SENTINELS");
+        for (String sentinel : sentinels) {
+            if (sentinel.contains("/")) {
+                env.problem("BUCKET_READY_SENTINELS entries are file names without '/', got '" + sentinel + "'");
+            }
+        }
+        Optional<JqReadyFilter> filter = Optional.empty();
+        Optional<String> expression = env.optional("BUCKET_READY_FILTER");
+        if (expression.isPresent()) {
+            try {
+                filter = Optional.of(JqReadyFilter.compile(expression.get()));
+            } catch (IllegalArgumentException e) {
+                env.problem("BUCKET_READY_FILTER is " + e.getMessage());
+            }
+        }
+        String bus = env.required("EVENT_BUS_NAME");
+        Optional<String> share = env.optional("FILE_GATEWAY_SHARE_ARN");
+        if (share.isPresent() && !share.get().matches("arn:aws[a-z-]*:storagegateway:.+:share/.+")) {
+            env.problem("FILE_GATEWAY_SHARE_ARN must be a Storage Gateway file share ARN, got '" + share.get() + "'");
+        }
+        String region = env.string("AWS_REGION", "us-east-1");
+        Optional<URI> endpoint = Optional.empty();
+        Optional<String> endpointText = env.optional("AWS_ENDPOINT_URL");
+        if (endpointText.isPresent()) {
+            try {
+                URI uri = URI.create(endpointText.get());
+                if (uri.getScheme() == null || uri.getHost() == null) {
+                    throw new IllegalArgumentException("no scheme or host");
+                }
+                endpoint = Optional.of(uri);
+            } catch (IllegalArgumentException e) {
+                env.problem("AWS_ENDPOINT_URL must be a URL such as http://localhost:4566, got '" + endpointText.get() + "'");
+            }
+        }
+        env.validate();
+        return new EmitSettings(database, new ReadinessRules(count, quiet, maxAge, sentinels), filter, bus, share, region, endpoint);
+    }
+}

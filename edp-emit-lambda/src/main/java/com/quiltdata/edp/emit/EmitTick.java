@@ -1,0 +1,111 @@
+package com.quiltdata.edp.emit;
+
+import com.quiltdata.edp.emit.PackageReadyAnnouncer.AnnounceSummary;
+import com.quiltdata.edp.emit.ReadyBatchEmitter.EmitSummary;
+import com.quiltdata.edp.emit.domain.Trigger;
+import com.quiltdata.edp.emit.port.BatchRepository;
+import com.quiltdata.edp.emit.port.BatchRepository.OpenBatchStats;
+import com.quiltdata.edp.observe.Log;
+import com.quiltdata.edp.observe.Metrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One scheduled invocation: emit the ready batches, announce the ready packages, then measure the
+ * open set. The tick's summary is one log line and one EMF metrics line.
+ */
+public final class EmitTick {
+    private static final Log LOG = Log.of("emit");
+
+    private final ReadyBatchEmitter emitter;
+    private final PackageReadyAnnouncer announcer;
+    private final BatchRepository batches;
+    private final Metrics metrics;
+    private final Clock clock;
+
+    public EmitTick(ReadyBatchEmitter emitter, PackageReadyAnnouncer announcer, BatchRepository batches, Metrics metrics, Clock clock) {
+        this.emitter = emitter;
+        this.announcer = announcer;
+        this.batches = batches;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    public ReadyBatchEmitter emitter() {
+        return emitter;
+    }
+
+    public Summary run(Deadline deadline) {
+        long started = System.nanoTime();
+        try {
+            EmitSummary emitted = emitter.emitDue(deadline);
+            record(emitted);
+            AnnounceSummary announced = announcer.announce(deadline);
+            metrics.count("PackageReadyPublished", announced.published());
+            metrics.count("PublishFailures", announced.publishFailures());
+            OpenBatchStats open = batches.openBatchStats();
+            Instant now = clock.instant();
+            long oldestSeconds = open.oldestOpenedAt().map(t -> Math.max(0, Duration.between(t, now).toSeconds())).orElse(0L);
+            metrics.count("OpenBatches", open.count());
+            metrics.seconds("OldestOpenBatchSeconds", oldestSeconds);
+            Summary summary = new Summary(emitted, announced, open.count(), oldestSeconds);
+            LOG.info("tick", summary.fields(System.nanoTime() - started));
+            return summary;
+        } finally {
+            metrics.flush();
+        }
+    }
+
+    private void record(EmitSummary s) {
+        metrics.count("BatchesEmitted", s.emitted());
+        for (Trigger t : Trigger.values()) {
+            int n = s.emittedByTrigger().getOrDefault(t, 0);
+            if (n > 0) {
+                metrics.count("BatchesEmitted" + t.metricSuffix(), n);
+            }
+        }
+        metrics.count("PublishFailures", s.publishFailures());
+        metrics.count("BatchesHeld", s.held());
+        s.maxLag().ifPresent(lag -> metrics.seconds("EmitLagSeconds", lag.toMillis() / 1000.0));
+    }
+
+    public record Summary(EmitSummary emitted, AnnounceSummary announced, long openBatches, long oldestOpenSeconds) {
+
+        Object[] fields(long elapsedNanos) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("emitted", emitted.emitted());
+            emitted.emittedByTrigger().forEach((t, n) -> f.put("emitted_" + t.wireName(), n));
+            f.put("publish_failures", emitted.publishFailures() + announced.publishFailures());
+            f.put("held", emitted.held());
+            f.put("package_ready", announced.published());
+            f.put("package_ready_deferred", announced.deferred());
+            f.put("stopped_early", emitted.stoppedEarly() || announced.stoppedEarly());
+            f.put("interrupted", emitted.interrupted());
+            f.put("open_batches", openBatches);
+            f.put("oldest_open_seconds", oldestOpenSeconds);
+            f.put("duration_ms", elapsedNanos / 1_000_000);
+            Object[] kv = new Object[f.size() * 2];
+            int i = 0;
+            for (Map.Entry<String, Object> e : f.entrySet()) {
+                kv[i++] = e.getKey();
+                kv[i++] = e.getValue();
+            }
+            return kv;
+        }
+
+        /** The handler's response: the same summary as JSON-friendly values. */
+        public Map<String, Object> toMap() {
+            Object[] kv = fields(0);
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (int i = 0; i + 1 < kv.length; i += 2) {
+                if (!"duration_ms".equals(kv[i])) {
+                    m.put((String) kv[i], kv[i + 1]);
+                }
+            }
+            return m;
+        }
+    }
+}

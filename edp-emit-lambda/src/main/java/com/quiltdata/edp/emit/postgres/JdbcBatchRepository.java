@@ -1,0 +1,325 @@
+package com.quiltdata.edp.emit.postgres;
+
+import com.quiltdata.edp.emit.domain.BatchObject;
+import com.quiltdata.edp.emit.domain.OpenBatch;
+import com.quiltdata.edp.emit.port.BatchClaim;
+import com.quiltdata.edp.emit.port.BatchRepository;
+import com.quiltdata.edp.emit.port.RepositoryUnavailableException;
+import com.quiltdata.edp.postgres.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Batches in PostgreSQL. The claim reads only open batches, walking the partial index on
+ * {@code opened_at} from a cursor, so its cost follows the size of the open set and not of the
+ * history; sentinel files are looked up per open batch through {@code batch_object}'s
+ * {@code (batch_id, file_name)} index, and only for batches no cheaper rule already made due.
+ */
+public final class JdbcBatchRepository implements BatchRepository {
+
+    private static final String COLUMNS = """
+            b.batch_id, b.bucket, b.prefix, b.object_count, b.deleted_count, b.total_bytes,
+            b.first_event_time, b.last_event_time, b.opened_at, b.last_activity_at""";
+
+    private static final String SENTINEL = """
+            EXISTS (SELECT 1 FROM batch_object o
+                    WHERE o.batch_id = b.batch_id AND o.file_name = ANY (?::text[]) AND NOT o.deleted)""";
+
+    /*
+     * Parameters: sentinels (select list), cursor opened_at twice and batch id, count threshold,
+     * quiet cutoff, max-age on/off and cutoff, sentinels (filter), then the hold exclusion (max age
+     * on/off and cutoff, filter expression twice), limit.
+     */
+    private static final String CLAIM_DUE = "SELECT " + COLUMNS + ",\n"
+            + "       (cardinality(?::text[]) > 0 AND " + SENTINEL + ") AS sentinel_seen\n"
+            + "FROM batch b\n"
+            + "WHERE b.state = 'open'\n"
+            + "  AND b.opened_at >= ? AND (b.opened_at > ? OR b.batch_id > ?)\n"
+            + "  AND (b.object_count >= ?\n"
+            + "       OR b.last_activity_at <= ?\n"
+            + "       OR (?::boolean AND b.opened_at <= ?)\n"
+            + "       OR (cardinality(?::text[]) > 0 AND " + SENTINEL + "))\n"
+            + "  AND ((?::boolean AND b.opened_at <= ?) OR ?::text IS NULL\n"
+            + "       OR NOT EXISTS (SELECT 1 FROM batch_hold h\n"
+            + "                      WHERE h.batch_id = b.batch_id AND h.filter = ?\n"
+            + "                        AND h.last_activity_at = b.last_activity_at\n"
+            + "                        AND h.object_count = b.object_count AND h.deleted_count = b.deleted_count))\n"
+            + "ORDER BY b.opened_at, b.batch_id\n"
+            + "LIMIT ?\n"
+            + "FOR UPDATE OF b SKIP LOCKED";
+
+    private static final String CLAIM_OPEN = "SELECT " + COLUMNS + ", false AS sentinel_seen\n"
+            + "FROM batch b WHERE b.state = 'open' AND b.bucket = ? AND b.prefix = ?\n"
+            + "FOR UPDATE OF b SKIP LOCKED";
+
+    private static final String IS_OPEN = "SELECT 1 FROM batch WHERE state = 'open' AND bucket = ? AND prefix = ?";
+
+    private static final String OBJECTS = """
+            SELECT batch_id, object_key, size, etag, version_id, event_time, deleted
+            FROM batch_object WHERE batch_id = ANY (?::uuid[])
+            ORDER BY batch_id, object_key""";
+
+    private static final String HOLD = """
+            INSERT INTO batch_hold AS h (batch_id, filter, last_activity_at, object_count, deleted_count, reason, held_at, checked_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (batch_id) DO UPDATE SET
+                filter = excluded.filter, last_activity_at = excluded.last_activity_at,
+                object_count = excluded.object_count, deleted_count = excluded.deleted_count,
+                reason = excluded.reason, checked_at = excluded.checked_at
+            RETURNING (xmax = 0) AS first_hold""";
+
+    private static final String MARK_EMITTED = """
+            UPDATE batch AS b SET state = 'emitted', emitted_at = ?, trigger = f.trigger
+            FROM unnest(?::uuid[], ?::text[]) AS f(batch_id, trigger)
+            WHERE b.batch_id = f.batch_id AND b.state = 'open'""";
+
+    private static final String FORGET_HOLDS = "DELETE FROM batch_hold WHERE batch_id = ANY (?::uuid[])";
+
+    private static final String OPEN_STATS = "SELECT count(*), min(opened_at) FROM batch WHERE state = 'open'";
+
+    private final Database database;
+
+    public JdbcBatchRepository(Database database) {
+        this.database = database;
+    }
+
+    @Override
+    public BatchClaim claimDue(DueQuery q) {
+        Connection c = begin();
+        try (PreparedStatement ps = c.prepareStatement(CLAIM_DUE)) {
+            String[] sentinels = q.rules().sentinels().toArray(String[]::new);
+            boolean maxAgeOn = q.rules().maxAgeEnabled();
+            OffsetDateTime maxAgeCutoff = time(q.rules().maxAgeCutoff(q.now()).orElse(q.now()));
+            int i = 1;
+            ps.setArray(i++, c.createArrayOf("text", sentinels));
+            ps.setArray(i++, c.createArrayOf("text", sentinels));
+            ps.setObject(i++, time(q.after().openedAt()));
+            ps.setObject(i++, time(q.after().openedAt()));
+            ps.setObject(i++, q.after().batchId());
+            ps.setInt(i++, q.rules().countThreshold());
+            ps.setObject(i++, time(q.rules().quietCutoff(q.now())));
+            ps.setBoolean(i++, maxAgeOn);
+            ps.setObject(i++, maxAgeCutoff);
+            ps.setArray(i++, c.createArrayOf("text", sentinels));
+            ps.setArray(i++, c.createArrayOf("text", sentinels));
+            ps.setBoolean(i++, maxAgeOn);
+            ps.setObject(i++, maxAgeCutoff);
+            ps.setString(i++, q.filterExpression().orElse(null));
+            ps.setString(i++, q.filterExpression().orElse(""));
+            ps.setInt(i++, q.limit());
+            List<OpenBatch> batches = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    batches.add(openBatch(rs));
+                }
+            }
+            return new JdbcBatchClaim(c, batches);
+        } catch (SQLException e) {
+            throw fail(c, "claiming due batches", e);
+        }
+    }
+
+    @Override
+    public ManualClaim claimOpen(String bucket, String prefix) {
+        Connection c = begin();
+        try {
+            List<OpenBatch> batches = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(CLAIM_OPEN)) {
+                ps.setString(1, bucket);
+                ps.setString(2, prefix);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        batches.add(openBatch(rs));
+                    }
+                }
+            }
+            if (!batches.isEmpty()) {
+                return new ManualClaim.Claimed(new JdbcBatchClaim(c, batches));
+            }
+            boolean open;
+            try (PreparedStatement ps = c.prepareStatement(IS_OPEN)) {
+                ps.setString(1, bucket);
+                ps.setString(2, prefix);
+                try (ResultSet rs = ps.executeQuery()) {
+                    open = rs.next();
+                }
+            }
+            c.rollback();
+            return open ? new ManualClaim.Busy() : new ManualClaim.NoneOpen();
+        } catch (SQLException e) {
+            throw fail(c, "claiming the open batch of " + bucket + "/" + prefix, e);
+        }
+    }
+
+    @Override
+    public OpenBatchStats openBatchStats() {
+        try {
+            return database.inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement(OPEN_STATS); ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    OffsetDateTime oldest = rs.getObject(2, OffsetDateTime.class);
+                    return new OpenBatchStats(rs.getLong(1), java.util.Optional.ofNullable(oldest).map(OffsetDateTime::toInstant));
+                }
+            });
+        } catch (SQLException e) {
+            throw new RepositoryUnavailableException("reading open batch statistics failed: " + e.getMessage(), e);
+        }
+    }
+
+    private Connection begin() {
+        try {
+            return database.connection();
+        } catch (SQLException e) {
+            throw new RepositoryUnavailableException("cannot connect to the database: " + e.getMessage(), e);
+        }
+    }
+
+    private static RepositoryUnavailableException fail(Connection c, String what, SQLException e) {
+        try {
+            c.rollback();
+        } catch (SQLException rollbackFailure) {
+            e.addSuppressed(rollbackFailure);
+        }
+        return new RepositoryUnavailableException(what + " failed: " + e.getMessage(), e);
+    }
+
+    private static OpenBatch openBatch(ResultSet rs) throws SQLException {
+        return new OpenBatch(
+                rs.getObject("batch_id", UUID.class),
+                rs.getString("bucket"),
+                rs.getString("prefix"),
+                rs.getInt("object_count"),
+                rs.getInt("deleted_count"),
+                rs.getLong("total_bytes"),
+                instant(rs, "first_event_time"),
+                instant(rs, "last_event_time"),
+                instant(rs, "opened_at"),
+                instant(rs, "last_activity_at"),
+                rs.getBoolean("sentinel_seen"));
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    static OffsetDateTime time(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    /** One claim: the connection's open transaction and the rows it locked. */
+    private static final class JdbcBatchClaim implements BatchClaim {
+        private final Connection c;
+        private final List<OpenBatch> batches;
+        private boolean finished;
+
+        JdbcBatchClaim(Connection c, List<OpenBatch> batches) {
+            this.c = c;
+            this.batches = List.copyOf(batches);
+        }
+
+        @Override
+        public List<OpenBatch> batches() {
+            return batches;
+        }
+
+        @Override
+        public Map<UUID, List<BatchObject>> objectsOf(Collection<UUID> batchIds) {
+            Map<UUID, List<BatchObject>> objects = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(OBJECTS)) {
+                ps.setArray(1, c.createArrayOf("uuid", batchIds.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long size = rs.getLong("size");
+                        Long boxedSize = rs.wasNull() ? null : size;
+                        objects.computeIfAbsent(rs.getObject("batch_id", UUID.class), k -> new ArrayList<>())
+                                .add(new BatchObject(rs.getString("object_key"), boxedSize, rs.getString("etag"),
+                                        rs.getString("version_id"), instant(rs, "event_time"), rs.getBoolean("deleted")));
+                    }
+                }
+                return objects;
+            } catch (SQLException e) {
+                throw new RepositoryUnavailableException("reading batch objects failed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public boolean hold(OpenBatch batch, String filterExpression, String reason, Instant at) {
+            try (PreparedStatement ps = c.prepareStatement(HOLD)) {
+                int i = 1;
+                ps.setObject(i++, batch.batchId());
+                ps.setString(i++, filterExpression);
+                ps.setObject(i++, time(batch.lastActivityAt()));
+                ps.setInt(i++, batch.objectCount());
+                ps.setInt(i++, batch.deletedCount());
+                ps.setString(i++, reason);
+                ps.setObject(i++, time(at));
+                ps.setObject(i++, time(at));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getBoolean(1);
+                }
+            } catch (SQLException e) {
+                throw new RepositoryUnavailableException("recording a held batch failed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void markEmitted(List<Fired> fired, Instant at) {
+            if (fired.isEmpty()) {
+                return;
+            }
+            Object[] ids = fired.stream().map(Fired::batchId).toArray();
+            try (PreparedStatement mark = c.prepareStatement(MARK_EMITTED);
+                    PreparedStatement forget = c.prepareStatement(FORGET_HOLDS)) {
+                mark.setObject(1, time(at));
+                mark.setArray(2, c.createArrayOf("uuid", ids));
+                mark.setArray(3, c.createArrayOf("text", fired.stream().map(f -> f.trigger().wireName()).toArray()));
+                int updated = mark.executeUpdate();
+                if (updated != fired.size()) {
+                    // the rows are locked by this transaction, so this means a bug, not a race
+                    throw new IllegalStateException("marked " + updated + " of " + fired.size() + " claimed batches emitted");
+                }
+                forget.setArray(1, c.createArrayOf("uuid", ids));
+                forget.executeUpdate();
+            } catch (SQLException e) {
+                throw new RepositoryUnavailableException("marking batches emitted failed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void commit() {
+            try {
+                c.commit();
+                finished = true;
+            } catch (SQLException e) {
+                throw new RepositoryUnavailableException("commit failed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (!finished) {
+                finished = true;
+                try {
+                    c.rollback();
+                } catch (SQLException ignored) {
+                    // the connection is broken; Database replaces it on next use and the server has
+                    // rolled the transaction back with the session
+                }
+            }
+        }
+    }
+}

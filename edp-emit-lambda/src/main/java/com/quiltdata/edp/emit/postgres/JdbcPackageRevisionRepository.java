@@ -1,0 +1,124 @@
+package com.quiltdata.edp.emit.postgres;
+
+import static com.quiltdata.edp.emit.postgres.JdbcBatchRepository.instant;
+import static com.quiltdata.edp.emit.postgres.JdbcBatchRepository.time;
+
+import com.quiltdata.edp.emit.domain.PackageReady;
+import com.quiltdata.edp.emit.port.PackageRevisionRepository;
+import com.quiltdata.edp.emit.port.RepositoryUnavailableException;
+import com.quiltdata.edp.postgres.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Unpublished package revisions in PostgreSQL, read through the partial index on ready_at. */
+public final class JdbcPackageRevisionRepository implements PackageRevisionRepository {
+
+    private static final String CLAIM_READY = """
+            SELECT revision_id, registry, package_name, top_hash, ready_at
+            FROM package_revision
+            WHERE published_at IS NULL AND ready_at <= ?
+              AND ready_at >= ? AND (ready_at > ? OR revision_id > ?)
+            ORDER BY ready_at, revision_id
+            LIMIT ?
+            FOR UPDATE SKIP LOCKED""";
+
+    private static final String MARK_PUBLISHED = """
+            UPDATE package_revision SET published_at = ?
+            WHERE revision_id = ANY (?::bigint[]) AND published_at IS NULL""";
+
+    private final Database database;
+
+    public JdbcPackageRevisionRepository(Database database) {
+        this.database = database;
+    }
+
+    @Override
+    public RevisionClaim claimReady(Instant now, Cursor after, int limit) {
+        Connection c;
+        try {
+            c = database.connection();
+        } catch (SQLException e) {
+            throw new RepositoryUnavailableException("cannot connect to the database: " + e.getMessage(), e);
+        }
+        try (PreparedStatement ps = c.prepareStatement(CLAIM_READY)) {
+            ps.setObject(1, time(now));
+            ps.setObject(2, time(after.readyAt()));
+            ps.setObject(3, time(after.readyAt()));
+            ps.setLong(4, after.revisionId());
+            ps.setInt(5, limit);
+            List<ReadyRevision> revisions = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    revisions.add(new ReadyRevision(
+                            new PackageReady(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)),
+                            instant(rs, "ready_at")));
+                }
+            }
+            return new Claim(c, revisions);
+        } catch (SQLException e) {
+            try {
+                c.rollback();
+            } catch (SQLException rollbackFailure) {
+                e.addSuppressed(rollbackFailure);
+            }
+            throw new RepositoryUnavailableException("claiming ready package revisions failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static final class Claim implements RevisionClaim {
+        private final Connection c;
+        private final List<ReadyRevision> revisions;
+        private boolean finished;
+
+        Claim(Connection c, List<ReadyRevision> revisions) {
+            this.c = c;
+            this.revisions = List.copyOf(revisions);
+        }
+
+        @Override
+        public List<ReadyRevision> revisions() {
+            return revisions;
+        }
+
+        @Override
+        public void markPublished(List<Long> revisionIds, Instant at) {
+            if (revisionIds.isEmpty()) {
+                return;
+            }
+            try (PreparedStatement ps = c.prepareStatement(MARK_PUBLISHED)) {
+                ps.setObject(1, time(at));
+                ps.setArray(2, c.createArrayOf("bigint", revisionIds.toArray()));
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                throw new RepositoryUnavailableException("marking package revisions published failed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void commit() {
+            try {
+                c.commit();
+                finished = true;
+            } catch (SQLException e) {
+                throw new RepositoryUnavailableException("commit failed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (!finished) {
+                finished = true;
+                try {
+                    c.rollback();
+                } catch (SQLException ignored) {
+                    // a broken connection: the server rolled back with the session
+                }
+            }
+        }
+    }
+}
