@@ -1,0 +1,36 @@
+#!/usr/bin/env python3
+"""Copy dashboards/edp.json into template.yaml's Dashboard DashboardBody (!Sub |) block.
+
+Run from the repository root after editing the dashboard:
+    python3 integration-tests/src/test/python/sync_dashboard.py
+DashboardTemplateTest fails while the two differ.
+"""
+import json
+import pathlib
+import re
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parents[4]
+DASHBOARD = ROOT / "dashboards" / "edp.json"
+TEMPLATE = ROOT / "template.yaml"
+INDENT = " " * 8
+
+
+def main() -> int:
+    body = DASHBOARD.read_text(encoding="utf-8")
+    json.loads(body)  # refuse to embed invalid JSON
+    lines = TEMPLATE.read_text(encoding="utf-8").split("\n")
+    start = next(i for i, line in enumerate(lines) if re.match(r"^\s+DashboardBody: !Sub \|\s*$", line))
+    end = start + 1
+    while end < len(lines) and (lines[end].startswith(INDENT) or lines[end].strip() == ""):
+        end += 1
+    while end > start + 1 and lines[end - 1].strip() == "":
+        end -= 1
+    embedded = [INDENT + line if line else "" for line in body.rstrip("\n").split("\n")]
+    lines[start + 1:end] = embedded
+    TEMPLATE.write_text("\n".join(lines), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
