@@ -31,11 +31,18 @@ public final class EventBridgeEventPublisher implements EventPublisher {
     private final EventBridgeClient client;
     private final String busName;
     private final Clock clock;
+    private final int maxRequestBytes;
 
     public EventBridgeEventPublisher(EventBridgeClient client, String busName, Clock clock) {
+        this(client, busName, clock, MAX_REQUEST_BYTES);
+    }
+
+    /** With a smaller request limit, so tests can see size-based chunking with small events. */
+    EventBridgeEventPublisher(EventBridgeClient client, String busName, Clock clock, int maxRequestBytes) {
         this.client = client;
         this.busName = busName;
         this.clock = clock;
+        this.maxRequestBytes = maxRequestBytes;
     }
 
     @Override
@@ -48,11 +55,11 @@ public final class EventBridgeEventPublisher implements EventPublisher {
         for (E event : events) {
             PutEventsRequestEntry entry = entry(event);
             int size = sizeOf(entry);
-            if (size >= MAX_REQUEST_BYTES) {
+            if (size >= maxRequestBytes) {
                 failed.add(new Failure<>(event, "EntryTooLarge", "entry of " + size + " bytes exceeds the PutEvents limit"));
                 continue;
             }
-            if (chunk.size() == MAX_ENTRIES || chunkBytes + size >= MAX_REQUEST_BYTES) {
+            if (chunk.size() == MAX_ENTRIES || chunkBytes + size >= maxRequestBytes) {
                 interrupted = interrupted || !send(chunk, interrupted, published, failed);
                 chunk = new ArrayList<>();
                 chunkBytes = 0;
