@@ -1,0 +1,13 @@
+package com.quiltdata.edp.packager;
+
+import com.quiltdata.edp.packager.manifest.PackageName;
+
+/** What became of one package request. */
+public record PackageOutcome(Kind kind, String registry, PackageName name, String topHash, long objects, String detail) {
+    public enum Kind {
+        /** a new revision was written */
+        CREATED,
+        /** same batch id or same top hash as the latest revision: nothing new written */
+        UNCHANGED
+    }
+}

@@ -1,0 +1,275 @@
+package com.quiltdata.edp.packager;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.quiltdata.edp.json.Json;
+import com.quiltdata.edp.observe.Log;
+import com.quiltdata.edp.packager.manifest.Checksum;
+import com.quiltdata.edp.packager.manifest.LogicalKeys;
+import com.quiltdata.edp.packager.manifest.ManifestEntry;
+import com.quiltdata.edp.packager.manifest.ManifestHeader;
+import com.quiltdata.edp.packager.manifest.ManifestWriter;
+import com.quiltdata.edp.packager.manifest.PhysicalKey;
+import com.quiltdata.edp.packager.manifest.QuiltIgnore;
+import com.quiltdata.edp.packager.port.ContentHasher;
+import com.quiltdata.edp.packager.port.ListedObject;
+import com.quiltdata.edp.packager.port.Notifier;
+import com.quiltdata.edp.packager.port.ObjectCopier;
+import com.quiltdata.edp.packager.port.ObjectLister;
+import com.quiltdata.edp.packager.port.ObjectReader;
+import com.quiltdata.edp.packager.port.ObjectReader.StoredText;
+import com.quiltdata.edp.packager.port.PackageRegistry;
+import com.quiltdata.edp.packager.port.PackageRevision;
+import com.quiltdata.edp.packager.port.RevisionStore;
+import com.quiltdata.edp.packager.request.PackageRequest;
+import com.quiltdata.edp.packager.request.PackageRequest.MetadataSource;
+import com.quiltdata.edp.packager.workflow.Workflows;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Function;
+
+/**
+ * The use case: list the folder's current objects, get their checksums, build the manifest and
+ * its top hash, validate the workflow, write the revision to the registry, record it and notify.
+ * An unchanged top hash or an already packaged batch writes nothing new.
+ */
+public final class PackagePrefix {
+    public static final String METADATA_FILE = "quilt_metadata.json";
+    public static final String IGNORE_FILE = ".quiltignore";
+    static final int MAX_METADATA_BYTES = ManifestWriter.MAX_LINE_BYTES;
+    private static final Log LOG = Log.of("packager");
+
+    private final ObjectLister lister;
+    private final ContentHasher hasher;
+    private final ObjectCopier copier;
+    private final ObjectReader reader;
+    private final PackageRegistry registry;
+    private final RevisionStore revisions;
+    private final Notifier notifier;
+    private final ExecutorService workers;
+    private final Clock clock;
+    private final Duration readyDelay;
+    private final Path tempDir;
+
+    public PackagePrefix(ObjectLister lister, ContentHasher hasher, ObjectCopier copier, ObjectReader reader,
+            PackageRegistry registry, RevisionStore revisions, Notifier notifier, ExecutorService workers, Clock clock,
+            Duration readyDelay, Path tempDir) {
+        this.lister = lister;
+        this.hasher = hasher;
+        this.copier = copier;
+        this.reader = reader;
+        this.registry = registry;
+        this.revisions = revisions;
+        this.notifier = notifier;
+        this.workers = workers;
+        this.clock = clock;
+        this.readyDelay = readyDelay;
+        this.tempDir = tempDir;
+    }
+
+    public PackageOutcome run(PackageRequest request) {
+        String reg = request.registry();
+        if (request.batchId().isPresent() && revisions.hasBatch(request.batchId().get())) {
+            return new PackageOutcome(PackageOutcome.Kind.UNCHANGED, reg, request.name(), null, 0,
+                    "batch " + request.batchId().get() + " was already packaged");
+        }
+
+        Listing listing = list(request);
+        JsonNode userMeta = metadata(request, listing);
+        List<ManifestEntry> entries = request.shouldCopy() ? copy(request, listing.objects) : hash(request.folder(), listing.objects);
+        entries.sort(Comparator.comparing(ManifestEntry::logicalKey, LogicalKeys.WALK_ORDER));
+
+        String message = request.message().orElse(null);
+        Optional<ObjectNode> workflow = Workflows.validate(registry.workflowsConfig(reg), request.workflow(), request.name(),
+                message, userMeta, entries, url -> registry.schema(reg, url));
+        ManifestHeader header = ManifestHeader.of(Optional.of(userMeta), workflow, message);
+
+        Path manifest = null;
+        try {
+            manifest = Files.createTempFile(tempDir, "manifest", ".jsonl");
+            ManifestWriter writer;
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(manifest), 1 << 16)) {
+                writer = new ManifestWriter(out, header);
+                for (ManifestEntry entry : entries) {
+                    writer.add(entry);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new RejectedException(e.getMessage(), e);
+            }
+            String topHash = writer.topHash();
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            PackageRevision revision = new PackageRevision(reg, request.name(), topHash, request.batchId(),
+                    request.sourceUri(), writer.entries(), writer.totalSize(), now, now.plus(readyDelay));
+
+            Optional<String> latest = registry.latest(reg, request.name());
+            if (latest.isPresent() && latest.get().equals(topHash)) {
+                // a crash after the registry write but before the row: record it now, once
+                if (request.batchId().isPresent() || !revisions.hasRevision(reg, request.name(), topHash)) {
+                    revisions.record(revision);
+                }
+                return new PackageOutcome(PackageOutcome.Kind.UNCHANGED, reg, request.name(), topHash, writer.entries(),
+                        "top hash equals latest");
+            }
+            if (!registry.hasManifest(reg, topHash)) {
+                registry.putManifest(reg, topHash, manifest);
+            }
+            registry.tag(reg, request.name(), now, topHash);
+            revisions.record(revision);
+            notifier.packageCreated(revision);
+            return new PackageOutcome(PackageOutcome.Kind.CREATED, reg, request.name(), topHash, writer.entries(),
+                    "manifest bytes=" + writer.bytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the manifest to a temporary file", e);
+        } finally {
+            if (manifest != null) {
+                try {
+                    Files.deleteIfExists(manifest);
+                } catch (IOException ignored) {
+                    // a leftover temp file is harmless; the next invocation writes another
+                }
+            }
+        }
+    }
+
+    private record Listing(List<ListedObject> objects, Optional<ListedObject> metadataFile) {}
+
+    private Listing list(PackageRequest request) {
+        String folder = request.folder();
+        List<ListedObject> all = new ArrayList<>();
+        ListedObject[] special = new ListedObject[2];
+        lister.listLatest(request.bucket(), folder, o -> {
+            if (!o.key().startsWith(folder) || o.key().endsWith("/") || o.key().startsWith(".quilt/")) {
+                if (o.key().endsWith("/") && o.size() > 0) {
+                    LOG.warn("skipped non-empty folder marker", "bucket", o.bucket(), "key", o.key(), "size", o.size());
+                }
+                return;
+            }
+            String logical = o.key().substring(folder.length());
+            String problem = LogicalKeys.problem(logical);
+            if (problem != null) {
+                LOG.warn("skipped object quilt3 cannot name", "bucket", o.bucket(), "key", o.key(), "reason", problem);
+                return;
+            }
+            if (logical.equals(IGNORE_FILE)) {
+                special[0] = o;
+            } else if (logical.equals(METADATA_FILE)) {
+                special[1] = o;
+            }
+            all.add(o);
+        });
+        QuiltIgnore ignore = special[0] == null ? QuiltIgnore.none() : readText(location(special[0]))
+                .map(t -> QuiltIgnore.parse(t.text())).orElse(QuiltIgnore.none());
+        List<ListedObject> kept = new ArrayList<>(all.size());
+        for (ListedObject o : all) {
+            if (!ignore.ignores(o.key().substring(folder.length()))) {
+                kept.add(o);
+            }
+        }
+        if (kept.size() < all.size()) {
+            LOG.info("applied .quiltignore", "folder", folder, "ignored", all.size() - kept.size());
+        }
+        return new Listing(kept, Optional.ofNullable(special[1]));
+    }
+
+    private JsonNode metadata(PackageRequest request, Listing listing) {
+        JsonNode meta;
+        MetadataSource source = request.metadata();
+        if (source instanceof MetadataSource.Given given) {
+            meta = given.metadata().deepCopy();
+        } else if (source instanceof MetadataSource.FromObject from) {
+            StoredText text = readText(from.location()).orElseThrow(() -> new RejectedException(
+                    "metadata_uri " + from.location().toUrl() + " does not exist"));
+            meta = parseMetadata(text);
+        } else if (listing.metadataFile.isPresent()) {
+            meta = parseMetadata(readText(location(listing.metadataFile.get())).orElseThrow(() ->
+                    new IllegalStateException(METADATA_FILE + " disappeared while packaging")));
+        } else {
+            meta = NullNode.instance;
+        }
+        if (request.batchId().isPresent()) {
+            ObjectNode withBatch = meta.isObject() ? (ObjectNode) meta : Json.MAPPER.createObjectNode();
+            if (!withBatch.has("batch_id")) {
+                withBatch.put("batch_id", request.batchId().get().toString());
+            }
+            meta = withBatch;
+        }
+        return meta;
+    }
+
+    private static JsonNode parseMetadata(StoredText text) {
+        JsonNode node;
+        try {
+            node = Json.parse(text.text());
+        } catch (IllegalArgumentException e) {
+            throw new RejectedException("metadata " + text.location().toUrl() + " is not JSON: " + e.getMessage());
+        }
+        if (!node.isObject()) {
+            throw new RejectedException("metadata " + text.location().toUrl() + " must be a JSON object");
+        }
+        return node;
+    }
+
+    private Optional<StoredText> readText(PhysicalKey location) {
+        return reader.read(location, MAX_METADATA_BYTES);
+    }
+
+    private static PhysicalKey location(ListedObject o) {
+        return new PhysicalKey(o.bucket(), o.key(), o.versionId());
+    }
+
+    private List<ManifestEntry> hash(String folder, List<ListedObject> objects) {
+        return parallel(objects, o -> {
+            Checksum checksum = hasher.checksum(o);
+            return ManifestEntry.of(o.key().substring(folder.length()), location(o), o.size(), checksum);
+        });
+    }
+
+    private List<ManifestEntry> copy(PackageRequest request, List<ListedObject> objects) {
+        String prefix = request.name() + "/";
+        return parallel(objects, o -> {
+            String logical = o.key().substring(request.folder().length());
+            ObjectCopier.Copied copied = copier.copy(o, request.registry(), prefix + logical);
+            return ManifestEntry.of(logical, copied.location(), o.size(), copied.checksum());
+        });
+    }
+
+    private List<ManifestEntry> parallel(List<ListedObject> objects, Function<ListedObject, ManifestEntry> work) {
+        // largest first, so one big object does not start last and stretch the run
+        List<ListedObject> order = new ArrayList<>(objects);
+        order.sort(Comparator.comparingLong(ListedObject::size).reversed());
+        List<CompletableFuture<ManifestEntry>> futures = new ArrayList<>(order.size());
+        for (ListedObject o : order) {
+            futures.add(CompletableFuture.supplyAsync(() -> work.apply(o), workers));
+        }
+        List<ManifestEntry> entries = new ArrayList<>(futures.size());
+        try {
+            for (CompletableFuture<ManifestEntry> f : futures) {
+                entries.add(f.join());
+            }
+        } catch (CompletionException e) {
+            futures.forEach(f -> f.cancel(false));
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
+        return entries;
+    }
+}

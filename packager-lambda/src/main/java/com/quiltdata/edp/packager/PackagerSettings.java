@@ -1,0 +1,37 @@
+package com.quiltdata.edp.packager;
+
+import com.quiltdata.edp.config.DatabaseSettings;
+import com.quiltdata.edp.config.Env;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The packager's environment, read once at cold start; every problem is reported together. */
+public record PackagerSettings(
+        DatabaseSettings database,
+        String topicArn,
+        Duration packageReadyDelay,
+        String region,
+        Optional<URI> endpoint) {
+
+    public static PackagerSettings from(Env env) {
+        DatabaseSettings database = DatabaseSettings.from(env);
+        String topic = env.required("TOPIC_ARN");
+        if (!topic.isEmpty() && !topic.startsWith("arn:")) {
+            env.problem("TOPIC_ARN must be an SNS topic ARN, got '" + topic + "'");
+        }
+        Duration delay = env.seconds("PACKAGE_READY_DELAY", 0, 0);
+        String region = env.string("AWS_REGION", "us-east-1");
+        Optional<URI> endpoint = Optional.empty();
+        Optional<String> url = env.optional("AWS_ENDPOINT_URL");
+        if (url.isPresent()) {
+            try {
+                endpoint = Optional.of(URI.create(url.get()));
+            } catch (IllegalArgumentException e) {
+                env.problem("AWS_ENDPOINT_URL is not a URL: '" + url.get() + "'");
+            }
+        }
+        env.validate();
+        return new PackagerSettings(database, topic, delay, region, endpoint);
+    }
+}

@@ -1,0 +1,65 @@
+package com.quiltdata.edp.packager;
+
+import com.quiltdata.edp.aws.AwsClients;
+import com.quiltdata.edp.aws.Databases;
+import com.quiltdata.edp.config.Env;
+import com.quiltdata.edp.packager.jdbc.JdbcRevisionStore;
+import com.quiltdata.edp.packager.port.Notifier;
+import com.quiltdata.edp.packager.s3.S3ContentHasher;
+import com.quiltdata.edp.packager.s3.S3ObjectCopier;
+import com.quiltdata.edp.packager.s3.S3ObjectLister;
+import com.quiltdata.edp.packager.s3.S3ObjectReader;
+import com.quiltdata.edp.packager.s3.S3PackageRegistry;
+import com.quiltdata.edp.packager.sns.SnsNotifier;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sns.SnsClient;
+
+/**
+ * Everything the handler needs, built once per execution environment. The only place that reads
+ * the environment, builds SDK clients and picks the clock.
+ *
+ * @param packagePrefix the use case
+ * @param notifier      also told about rejected requests
+ * @param clock         for durations and metrics timestamps
+ */
+public record PackagerWiring(PackagePrefix packagePrefix, Notifier notifier, Clock clock) {
+    /** Objects checksummed or copied at once: S3 calls are I/O bound; each streamed object holds one buffer. */
+    public static final int WORKERS = 32;
+
+    public static PackagerWiring fromEnvironment() {
+        // HttpURLConnection keeps only 5 idle connections per host by default; the workers need more
+        if (System.getProperty("http.maxConnections") == null) {
+            System.setProperty("http.maxConnections", String.valueOf(WORKERS * 2));
+        }
+        PackagerSettings settings = PackagerSettings.from(new Env(System.getenv()));
+        S3Client s3 = AwsClients.configure(S3Client.builder().httpClient(AwsClients.httpClient()),
+                settings.region(), settings.endpoint())
+                .forcePathStyle(settings.endpoint().isPresent())
+                .build();
+        SnsClient sns = AwsClients.configure(SnsClient.builder().httpClient(AwsClients.httpClient()),
+                settings.region(), settings.endpoint()).build();
+        Clock clock = Clock.systemUTC();
+        Notifier notifier = new SnsNotifier(sns, settings.topicArn());
+        S3ObjectReader reader = new S3ObjectReader(s3);
+        S3ContentHasher hasher = new S3ContentHasher(s3, S3ContentHasher.Options.defaults());
+        PackagePrefix useCase = new PackagePrefix(new S3ObjectLister(s3), hasher, new S3ObjectCopier(s3, hasher), reader,
+                new S3PackageRegistry(s3, reader), new JdbcRevisionStore(Databases.connect(settings.database(), settings.region())),
+                notifier, workers(WORKERS), clock, settings.packageReadyDelay(), Path.of(System.getProperty("java.io.tmpdir")));
+        return new PackagerWiring(useCase, notifier, clock);
+    }
+
+    /** Daemon threads, so a finished invocation never waits for them. */
+    public static ExecutorService workers(int count) {
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newFixedThreadPool(count, r -> {
+            Thread t = new Thread(r, "packager-worker-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+}

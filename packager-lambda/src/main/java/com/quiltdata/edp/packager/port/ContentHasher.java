@@ -1,0 +1,8 @@
+package com.quiltdata.edp.packager.port;
+
+import com.quiltdata.edp.packager.manifest.Checksum;
+
+/** The manifest hash of one object's bytes ({@code sha2-256-chunked}), however it is best obtained. */
+public interface ContentHasher {
+    Checksum checksum(ListedObject object);
+}

@@ -1,0 +1,29 @@
+package com.quiltdata.edp.packager.port;
+
+import com.quiltdata.edp.packager.manifest.PackageName;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * A Quilt registry (layout V1): manifests under {@code .quilt/packages/<top hash>}, revision
+ * pointers under {@code .quilt/named_packages/<name>/<unix seconds>} and {@code latest}.
+ * {@code registry} names it (today an S3 bucket).
+ */
+public interface PackageRegistry {
+    Optional<String> latest(String registry, PackageName name);
+
+    boolean hasManifest(String registry, String topHash);
+
+    /** Stores the manifest file (written by the caller) under its top hash. */
+    void putManifest(String registry, String topHash, Path manifest);
+
+    /** Writes the timestamp pointer, then {@code latest}, both holding the top hash. */
+    void tag(String registry, PackageName name, Instant when, String topHash);
+
+    /** {@code .quilt/workflows/config.yml} of the registry, if there is one. */
+    Optional<ObjectReader.StoredText> workflowsConfig(String registry);
+
+    /** Reads a workflow schema the config points at (an s3:// URL in an S3 registry). */
+    Optional<ObjectReader.StoredText> schema(String registry, String url);
+}

@@ -1,0 +1,239 @@
+package com.quiltdata.edp.packager.s3;
+
+import com.quiltdata.edp.observe.Log;
+import com.quiltdata.edp.packager.manifest.Checksum;
+import com.quiltdata.edp.packager.manifest.ChunkedChecksum;
+import com.quiltdata.edp.packager.port.ContentHasher;
+import com.quiltdata.edp.packager.port.ListedObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.ChecksumType;
+import software.amazon.awssdk.services.s3.model.GetObjectAttributesResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.ObjectAttributes;
+import software.amazon.awssdk.services.s3.model.ObjectPart;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * Gets an object's {@code sha2-256-chunked} value the cheapest way that is correct:
+ * <ol>
+ *   <li>from the SHA-256 checksum S3 already holds (GetObjectAttributes): a full-object SHA-256 of an
+ *       object up to 8 MiB, or a composite one whose parts are exactly the Quilt chunks;</li>
+ *   <li>else by asking S3 to compute it: a multipart upload into a scratch key under {@code .quilt/}
+ *       of the same bucket, one UploadPartCopy per Quilt chunk with SHA-256, then aborted (no object
+ *       is ever created, nothing of the user's changes);</li>
+ *   <li>else (not allowed, or not supported) by streaming the bytes through the hash.</li>
+ * </ol>
+ * Bytes are never held whole in memory; the caller bounds parallelism.
+ */
+public final class S3ContentHasher implements ContentHasher {
+    public static final String SCRATCH_PREFIX = ".quilt/tmp/checksum/";
+    private static final Log LOG = Log.of("packager");
+    private static final int BUFFER = 256 * 1024;
+
+    private final S3Client s3;
+    private final Options options;
+    private final AtomicBoolean serverSideAvailable = new AtomicBoolean(true);
+    private final AtomicLong downloadedBytes = new AtomicLong();
+    private final AtomicLong fromS3 = new AtomicLong();
+    private final AtomicLong serverSide = new AtomicLong();
+    private final AtomicLong streamed = new AtomicLong();
+
+    /**
+     * @param useStoredChecksums take S3's own SHA-256 when it gives the value
+     * @param serverSideCopy     let S3 compute missing checksums (UploadPartCopy), before streaming
+     */
+    public record Options(boolean useStoredChecksums, boolean serverSideCopy) {
+        public static Options defaults() {
+            return new Options(true, true);
+        }
+    }
+
+    public S3ContentHasher(S3Client s3, Options options) {
+        this.s3 = s3;
+        this.options = options;
+    }
+
+    @Override
+    public Checksum checksum(ListedObject o) {
+        if (o.size() == 0) {
+            return Checksum.chunked(ChunkedChecksum.EMPTY);
+        }
+        try {
+            if (options.useStoredChecksums() && (o.checksumAlgorithms().isEmpty() || o.checksumAlgorithms().contains("SHA256"))) {
+                Checksum stored = fromStoredChecksum(o);
+                if (stored != null) {
+                    fromS3.incrementAndGet();
+                    return stored;
+                }
+            }
+            if (options.serverSideCopy() && serverSideAvailable.get()) {
+                Checksum computed = serverSide(o);
+                if (computed != null) {
+                    serverSide.incrementAndGet();
+                    return computed;
+                }
+            }
+            streamed.incrementAndGet();
+            return stream(o);
+        } catch (S3Exception e) {
+            throw S3Errors.map(e, "checksum of s3://" + o.bucket() + "/" + o.key());
+        }
+    }
+
+    /** The Quilt value from S3's stored SHA-256, or null when S3 has none that fits. */
+    Checksum fromStoredChecksum(ListedObject o) {
+        List<ObjectPart> parts = new ArrayList<>();
+        String sha256 = null;
+        ChecksumType type = null;
+        Integer totalParts = null;
+        Integer marker = null;
+        while (true) {
+            Integer m = marker;
+            GetObjectAttributesResponse attributes = s3.getObjectAttributes(r -> r.bucket(o.bucket()).key(o.key())
+                    .versionId(o.versionId().orElse(null)).maxParts(1000).partNumberMarker(m)
+                    .objectAttributes(ObjectAttributes.CHECKSUM, ObjectAttributes.OBJECT_PARTS, ObjectAttributes.OBJECT_SIZE));
+            if (attributes.checksum() != null && sha256 == null) {
+                sha256 = attributes.checksum().checksumSHA256();
+                type = attributes.checksum().checksumType();
+            }
+            if (sha256 == null) {
+                return null;
+            }
+            if (attributes.objectParts() == null) {
+                break;
+            }
+            totalParts = attributes.objectParts().totalPartsCount();
+            if (attributes.objectParts().parts() != null) {
+                parts.addAll(attributes.objectParts().parts());
+            }
+            if (!Boolean.TRUE.equals(attributes.objectParts().isTruncated()) || attributes.objectParts().nextPartNumberMarker() == null) {
+                break;
+            }
+            marker = attributes.objectParts().nextPartNumberMarker();
+        }
+        int dash = sha256.indexOf('-');
+        boolean composite = type == ChecksumType.COMPOSITE || dash >= 0 || (totalParts != null && totalParts > 0);
+        String value = dash >= 0 ? sha256.substring(0, dash) : sha256;
+        if (!composite) {
+            return o.size() <= ChunkedChecksum.MIN_CHUNK ? ChunkedChecksum.fromFullObjectSha256(value, o.size()) : null;
+        }
+        long[] expected = ChunkedChecksum.partSizes(o.size());
+        if (parts.size() != expected.length || (totalParts != null && totalParts != expected.length)) {
+            return null;
+        }
+        for (int i = 0; i < expected.length; i++) {
+            if (parts.get(i).size() == null || parts.get(i).size() != expected[i]) {
+                return null;
+            }
+        }
+        return Checksum.chunked(value);
+    }
+
+    /** S3 computes SHA-256 of each Quilt chunk while copying it into an upload that is then aborted. */
+    Checksum serverSide(ListedObject o) {
+        String scratchKey = SCRATCH_PREFIX + UUID.randomUUID() + "/object";
+        String uploadId;
+        try {
+            uploadId = s3.createMultipartUpload(r -> r.bucket(o.bucket()).key(scratchKey)
+                    .checksumAlgorithm(ChecksumAlgorithm.SHA256)).uploadId();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 403 || e.statusCode() == 501) {
+                disableServerSide(o, e);
+                return null;
+            }
+            throw e;
+        }
+        try {
+            long[] sizes = ChunkedChecksum.partSizes(o.size());
+            List<byte[]> digests = new ArrayList<>(sizes.length);
+            long offset = 0;
+            for (int i = 0; i < sizes.length; i++) {
+                int partNumber = i + 1;
+                String range = "bytes=" + offset + "-" + (offset + sizes[i] - 1);
+                offset += sizes[i];
+                String checksum = s3.uploadPartCopy(r -> r.sourceBucket(o.bucket()).sourceKey(o.key())
+                        .sourceVersionId(o.versionId().orElse(null)).destinationBucket(o.bucket())
+                        .destinationKey(scratchKey).uploadId(uploadId).partNumber(partNumber).copySourceRange(range))
+                        .copyPartResult().checksumSHA256();
+                if (checksum == null) {
+                    disableServerSide(o, null);
+                    return null;
+                }
+                digests.add(Base64.getDecoder().decode(checksum));
+            }
+            return ChunkedChecksum.fromPartDigests(digests);
+        } catch (S3Exception e) {
+            if (e.statusCode() == 403 || e.statusCode() == 501) {
+                disableServerSide(o, e);
+                return null;
+            }
+            throw e;
+        } finally {
+            try {
+                s3.abortMultipartUpload(r -> r.bucket(o.bucket()).key(scratchKey).uploadId(uploadId));
+            } catch (S3Exception e) {
+                LOG.warn("could not abort a checksum upload", "bucket", o.bucket(), "key", scratchKey, "error", e.getMessage());
+            }
+        }
+    }
+
+    private void disableServerSide(ListedObject o, S3Exception e) {
+        if (serverSideAvailable.compareAndSet(true, false)) {
+            LOG.warn("S3 cannot compute checksums by copy here; streaming bytes instead", "bucket", o.bucket(),
+                    "error", e == null ? "no part checksum returned" : S3Errors.errorCode(e));
+        }
+    }
+
+    /** Reads the object once, hashing chunk by chunk. */
+    Checksum stream(ListedObject o) {
+        ChunkedChecksum checksum = new ChunkedChecksum(o.size());
+        byte[] buffer = new byte[BUFFER];
+        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(r -> r.bucket(o.bucket()).key(o.key())
+                .versionId(o.versionId().orElse(null)))) {
+            read(in, buffer, checksum);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading s3://" + o.bucket() + "/" + o.key(), e);
+        }
+        return checksum.finish();
+    }
+
+    private void read(InputStream in, byte[] buffer, ChunkedChecksum checksum) throws IOException {
+        int n;
+        while ((n = in.read(buffer)) > 0) {
+            checksum.update(buffer, 0, n);
+            downloadedBytes.addAndGet(n);
+        }
+    }
+
+    public long downloadedBytes() {
+        return downloadedBytes.get();
+    }
+
+    /** How many checksums came from S3's stored values, from server-side copies, and from streamed bytes. */
+    public String counts() {
+        return "stored=" + fromS3.get() + " server_side=" + serverSide.get() + " streamed=" + streamed.get();
+    }
+
+    public long streamedCount() {
+        return streamed.get();
+    }
+
+    public long serverSideCount() {
+        return serverSide.get();
+    }
+
+    public long storedCount() {
+        return fromS3.get();
+    }
+}

@@ -1,0 +1,83 @@
+package com.quiltdata.edp.packager.s3;
+
+import com.quiltdata.edp.packager.manifest.PackageName;
+import com.quiltdata.edp.packager.manifest.PhysicalKey;
+import com.quiltdata.edp.packager.port.ObjectReader;
+import com.quiltdata.edp.packager.port.ObjectReader.StoredText;
+import com.quiltdata.edp.packager.port.PackageRegistry;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/** Layout V1 of a registry bucket, written with plain PutObject as quilt3 does. */
+public final class S3PackageRegistry implements PackageRegistry {
+    public static final String PACKAGES = ".quilt/packages/";
+    public static final String NAMED = ".quilt/named_packages/";
+    public static final String WORKFLOWS_CONFIG = ".quilt/workflows/config.yml";
+    private static final int MAX_CONFIG_BYTES = 1 << 20;
+
+    private final S3Client s3;
+    private final ObjectReader reader;
+
+    public S3PackageRegistry(S3Client s3, ObjectReader reader) {
+        this.s3 = s3;
+        this.reader = reader;
+    }
+
+    @Override
+    public Optional<String> latest(String registry, PackageName name) {
+        return reader.read(PhysicalKey.of(registry, NAMED + name + "/latest", null), 1024).map(t -> t.text().trim());
+    }
+
+    @Override
+    public boolean hasManifest(String registry, String topHash) {
+        try {
+            s3.headObject(r -> r.bucket(registry).key(PACKAGES + topHash));
+            return true;
+        } catch (S3Exception e) {
+            if (S3Errors.notFound(e)) {
+                return false;
+            }
+            throw S3Errors.map(e, "head s3://" + registry + "/" + PACKAGES + topHash);
+        }
+    }
+
+    @Override
+    public void putManifest(String registry, String topHash, Path manifest) {
+        try {
+            s3.putObject(r -> r.bucket(registry).key(PACKAGES + topHash), RequestBody.fromFile(manifest));
+        } catch (S3Exception e) {
+            throw S3Errors.map(e, "write the manifest to s3://" + registry + "/" + PACKAGES);
+        }
+    }
+
+    @Override
+    public void tag(String registry, PackageName name, Instant when, String topHash) {
+        String base = NAMED + name + "/";
+        try {
+            s3.putObject(r -> r.bucket(registry).key(base + when.getEpochSecond()), RequestBody.fromString(topHash));
+            s3.putObject(r -> r.bucket(registry).key(base + "latest"), RequestBody.fromString(topHash));
+        } catch (S3Exception e) {
+            throw S3Errors.map(e, "write pointers under s3://" + registry + "/" + base);
+        }
+    }
+
+    @Override
+    public Optional<StoredText> workflowsConfig(String registry) {
+        return reader.read(PhysicalKey.of(registry, WORKFLOWS_CONFIG, null), MAX_CONFIG_BYTES);
+    }
+
+    @Override
+    public Optional<StoredText> schema(String registry, String url) {
+        PhysicalKey location;
+        try {
+            location = PhysicalKey.parse(url);
+        } catch (IllegalArgumentException e) {
+            throw new com.quiltdata.edp.packager.RejectedException("workflow schema URL " + url + ": " + e.getMessage());
+        }
+        return reader.read(location, MAX_CONFIG_BYTES);
+    }
+}
