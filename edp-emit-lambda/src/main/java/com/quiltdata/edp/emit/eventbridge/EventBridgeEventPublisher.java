@@ -60,7 +60,7 @@ public final class EventBridgeEventPublisher implements EventPublisher {
                 continue;
             }
             if (chunk.size() == MAX_ENTRIES || chunkBytes + size >= maxRequestBytes) {
-                interrupted = interrupted || !send(chunk, interrupted, published, failed);
+                interrupted = !send(chunk, interrupted, published, failed);
                 chunk = new ArrayList<>();
                 chunkBytes = 0;
             }
@@ -68,7 +68,7 @@ public final class EventBridgeEventPublisher implements EventPublisher {
             chunkBytes += size;
         }
         if (!chunk.isEmpty()) {
-            interrupted = interrupted || !send(chunk, interrupted, published, failed);
+            interrupted = !send(chunk, interrupted, published, failed);
         }
         return new PublishResult<>(published, failed, interrupted);
     }
