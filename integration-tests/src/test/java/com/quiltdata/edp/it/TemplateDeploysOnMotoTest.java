@@ -1,0 +1,175 @@
+package com.quiltdata.edp.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
+import software.amazon.awssdk.services.eventbridge.model.Rule;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * template.yaml deploys: SAM expanded offline, created with CreateStack on a local moto server, it
+ * reaches CREATE_COMPLETE with the documented outputs, and its rules route a bucket's S3 events and
+ * the EDP bus's package-objects-ready events into the right queues.
+ */
+class TemplateDeploysOnMotoTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final List<String> OUTPUTS = List.of("PackagerQueueUrl", "PackagerQueueArn", "EventBusArn", "TopicArn", "DashboardUrl");
+    private static MotoServer moto;
+
+    @BeforeAll
+    static void startMoto() {
+        assumeTrue(Python.withModule("cfnlint"),
+                "cfn-lint (its SAM translator expands the template) is not installed in " + Python.INTERPRETER
+                        + "; skipping (pip install cfn-lint \"moto[server]\" to run this test)");
+        assumeTrue(MotoServer.available(), MotoServer.unavailableMessage());
+        moto = MotoServer.start();
+    }
+
+    @AfterAll
+    static void stopMoto() {
+        if (moto != null) {
+            moto.close();
+        }
+    }
+
+    @Test
+    void templateWithDefaultParametersReachesCreateCompleteWithItsOutputs() {
+        // When the stack is created with only the required parameters
+        EdpStack.Deployment stack = EdpStack.deploy(moto, "edp-defaults", Map.of("BucketName", "edp-defaults-data"));
+
+        // Then every documented output is there and points at what it names
+        for (String output : OUTPUTS) {
+            assertTrue(stack.outputs().containsKey(output), "missing output " + output + " in " + stack.outputs());
+        }
+        assertTrue(stack.output("PackagerQueueUrl").endsWith("/" + MotoServer.ACCOUNT + "/" + queueName(stack.output("PackagerQueueArn"))),
+                stack.output("PackagerQueueUrl") + " is not the URL of " + stack.output("PackagerQueueArn"));
+        assertTrue(stack.output("PackagerQueueArn").startsWith("arn:aws:sqs:us-east-1:" + MotoServer.ACCOUNT + ":"), stack.output("PackagerQueueArn"));
+        assertEquals("arn:aws:events:us-east-1:" + MotoServer.ACCOUNT + ":event-bus/edp-defaults-bus", stack.output("EventBusArn"));
+        assertTrue(stack.output("TopicArn").startsWith("arn:aws:sns:us-east-1:" + MotoServer.ACCOUNT + ":"), stack.output("TopicArn"));
+        assertEquals("https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=edp-defaults-edp",
+                stack.output("DashboardUrl"));
+
+        // and the only changes made for moto are the documented ones
+        Set<String> kinds = stack.compatibilityChanges().stream()
+                .map(change -> change.substring(change.indexOf('(') + 1)).collect(Collectors.toCollection(TreeSet::new));
+        assertTrue(Set.of("moto has no AWS::Lambda::Alias)", "moto cannot Ref a stack's own DB parameter group)",
+                "moto cannot deliver EventBridge events to SNS or Lambda)").containsAll(kinds), "unexpected rewrites: " + stack.compatibilityChanges());
+    }
+
+    @Test
+    void bucketEventsReachTheIngestQueueAndOtherBucketsDoNot() throws Exception {
+        // Given a stack watching one bucket, and that bucket and another sending events to EventBridge
+        EdpStack.Deployment stack = EdpStack.deploy(moto, "edp-routing", Map.of("BucketName", "edp-routing-data"));
+        try (S3Client s3 = moto.s3(); SqsClient sqs = moto.client(SqsClient.builder())) {
+            for (String bucket : List.of("edp-routing-data", "edp-routing-other")) {
+                s3.createBucket(b -> b.bucket(bucket));
+                moto.enableEventBridgeNotifications(bucket);
+            }
+
+            // When objects are written to both and one is deleted
+            s3.putObject(b -> b.bucket("edp-routing-data").key("lab/run-7/a.csv"), RequestBody.fromString("a"));
+            s3.putObject(b -> b.bucket("edp-routing-other").key("lab/run-7/b.csv"), RequestBody.fromString("b"));
+            s3.deleteObject(b -> b.bucket("edp-routing-data").key("lab/run-7/a.csv"));
+
+            // Then the ingest queue holds the watched bucket's Object Created and Object Deleted events, only
+            List<JsonNode> events = receive(sqs, stack.output("IngestQueueUrl"), 2);
+            List<String> seen = new ArrayList<>();
+            for (JsonNode event : events) {
+                seen.add(event.path("detail-type").asText() + " " + event.path("detail").path("bucket").path("name").asText()
+                        + "/" + event.path("detail").path("object").path("key").asText());
+            }
+            assertEquals(List.of("Object Created edp-routing-data/lab/run-7/a.csv", "Object Deleted edp-routing-data/lab/run-7/a.csv"),
+                    seen.stream().sorted().toList());
+        }
+    }
+
+    @Test
+    void packageObjectsReadyOnTheEdpBusReachesThePackagerQueueUnchanged() throws Exception {
+        // Given a deployed stack
+        EdpStack.Deployment stack = EdpStack.deploy(moto, "edp-bus", Map.of("BucketName", "edp-bus-data"));
+        String detail = "{\"version\":\"0.1\",\"bucket\":\"edp-bus-data\",\"prefix\":\"lab/run-7/\",\"batch_id\":\"b-1\",\"object_count\":3}";
+        try (EventBridgeClient events = moto.client(EventBridgeClient.builder()); SqsClient sqs = moto.client(SqsClient.builder())) {
+            // When the emitter publishes package-objects-ready, and something else publishes another detail-type
+            PutEventsResponse put = events.putEvents(b -> b.entries(
+                    e -> e.eventBusName("edp-bus-bus").source("com.quiltdata.edp").detailType("package-objects-ready").detail(detail),
+                    e -> e.eventBusName("edp-bus-bus").source("com.quiltdata.edp").detailType("package-ready")
+                            .detail("{\"version\":\"0.1\",\"package-name\":\"lab/run-7\",\"bucket\":\"edp-bus-data\",\"top_hash\":\"abc\"}")));
+            assertEquals(0, put.failedEntryCount());
+
+            // Then the packager queue receives the package-objects-ready envelope with its detail intact, and nothing else
+            List<JsonNode> received = receive(sqs, stack.output("PackagerQueueUrl"), 1);
+            assertEquals(1, received.size(), "packager queue: " + received);
+            assertEquals("package-objects-ready", received.get(0).path("detail-type").asText());
+            assertEquals(MAPPER.readTree(detail), received.get(0).path("detail"));
+        }
+    }
+
+    @Test
+    void everyOptionalFeatureDeploysTogether() {
+        // When the stack is created with forwarding to three buses, a File Gateway share and an alarm e-mail
+        String forwards = "arn:aws:events:us-east-1:111122223333:event-bus/one,"
+                + "arn:aws:events:us-east-1:111122223333:event-bus/two,"
+                + "arn:aws:events:eu-west-1:444455556666:event-bus/three";
+        EdpStack.Deployment stack = EdpStack.deploy(moto, "edp-options", Map.of(
+                "BucketName", "edp-options-data",
+                "ForwardEventBusArns", forwards,
+                "FileGatewayShareArn", "arn:aws:storagegateway:us-east-1:111122223333:share/share-ABC12345",
+                "AlarmEmail", "data-team@example.com",
+                "BucketIgnorePrefixes", "raw/**,*.tmp",
+                "BucketReadyFilter", "all(.[]; .size > 0)"));
+
+        // Then the EDP bus carries the packager, notification and three forwarding rules, each forwarding to its bus
+        try (EventBridgeClient events = moto.client(EventBridgeClient.builder())) {
+            List<String> rules = events.listRules(b -> b.eventBusName("edp-options-bus")).rules().stream().map(Rule::name).sorted().toList();
+            assertEquals(List.of("edp-forward-1", "edp-forward-2", "edp-forward-3", "edp-notifications", "package-objects-ready"), rules);
+            List<String> forwardedTo = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                int n = i;
+                events.listTargetsByRule(b -> b.rule("edp-forward-" + n).eventBusName("edp-options-bus")).targets()
+                        .forEach(t -> forwardedTo.add(t.arn()));
+            }
+            assertEquals(List.of(forwards.split(",")), forwardedTo);
+        }
+        assertTrue(stack.outputs().keySet().containsAll(OUTPUTS), "outputs: " + stack.outputs());
+    }
+
+    private static String queueName(String arn) {
+        return arn.substring(arn.lastIndexOf(':') + 1);
+    }
+
+    /** Receives until {@code expected} messages arrived or five seconds passed; a short extra poll catches surplus ones. */
+    private static List<JsonNode> receive(SqsClient sqs, String queueUrl, int expected) throws Exception {
+        List<JsonNode> bodies = new ArrayList<>();
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(5));
+        while (Instant.now().isBefore(deadline)) {
+            List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
+            for (Message message : messages) {
+                bodies.add(MAPPER.readTree(message.body()));
+                sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
+            }
+            if (bodies.size() >= expected && messages.isEmpty()) {
+                break;
+            }
+        }
+        return bodies;
+    }
+}
