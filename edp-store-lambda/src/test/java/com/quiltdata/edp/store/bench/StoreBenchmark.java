@@ -1,0 +1,145 @@
+package com.quiltdata.edp.store.bench;
+
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.quiltdata.edp.config.BucketSettings;
+import com.quiltdata.edp.config.Env;
+import com.quiltdata.edp.domain.Sequencer;
+import com.quiltdata.edp.observe.Log;
+import com.quiltdata.edp.observe.Metrics;
+import com.quiltdata.edp.postgres.Database;
+import com.quiltdata.edp.store.Events;
+import com.quiltdata.edp.store.StoreHandler;
+import com.quiltdata.edp.store.StoreWiring;
+import com.quiltdata.edp.testing.TestDatabase;
+import java.io.PrintStream;
+import java.io.StringReader;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.postgresql.PGConnection;
+
+/**
+ * Store throughput: synthetic S3 events through the real handler (JSON parsing, placement, the
+ * set-based SQL) into PostgreSQL, against two baselines on the same rows in the same run: one
+ * autocommitted INSERT per event, and a bare COPY into the event table.
+ *
+ * Usage: StoreBenchmark [events] [prefixes] [sqsBatchSize]
+ */
+public final class StoreBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        int events = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        int prefixes = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
+        int batchSize = args.length > 2 ? Integer.parseInt(args[2]) : 1_000;
+        PrintStream out = System.out;
+        Log.redirect(new PrintStream(PrintStream.nullOutputStream()), true);
+
+        Instant t0 = Instant.parse("2026-11-02T10:00:00Z");
+        List<String> bodies = new ArrayList<>(events);
+        for (int i = 0; i < events; i++) {
+            String key = "lab/run-" + (i % prefixes) + "/file-" + (i / prefixes) + ".csv";
+            bodies.add(Events.body(String.format("evt-%09d", i), "Object Created", key, 1000L + i,
+                    String.format("%016x", i + 1), t0.plusMillis(i)));
+        }
+        out.printf("store: %d events over %d prefixes, SQS batches of %d messages%n", events, prefixes, batchSize);
+
+        // warm up the JIT and the connection on a throwaway schema
+        run(TestDatabase.create(), bodies.subList(0, Math.min(events, 20_000)), batchSize);
+
+        double ours = run(TestDatabase.create(), bodies, batchSize);
+        double naive = naive(TestDatabase.create(), bodies, Math.min(events, 20_000));
+        double copy = copy(TestDatabase.create(), bodies);
+        out.printf("store events_per_s=%.0f naive_events_per_s=%.0f copy_rows_per_s=%.0f ratio_vs_naive=%.2f ratio_vs_copy=%.2f%n",
+                ours, naive, copy, ours / naive, ours / copy);
+    }
+
+    /** The real handler path, one SQS batch at a time. */
+    static double run(TestDatabase db, List<String> bodies, int batchSize) {
+        Env env = new Env(Map.of("BUCKET_NAMES", Events.BUCKET, "BUCKET_PREFIX_DEPTH", "2"));
+        BucketSettings buckets = BucketSettings.from(env);
+        env.validate();
+        Clock clock = Clock.systemUTC();
+        try (Database database = db.database()) {
+            StoreHandler handler = new StoreHandler(StoreWiring.of(buckets, database, clock, new Metrics("store", clock, s -> { })));
+            List<SQSEvent> batches = new ArrayList<>();
+            for (int from = 0; from < bodies.size(); from += batchSize) {
+                List<SQSEvent.SQSMessage> records = new ArrayList<>();
+                for (int i = from; i < Math.min(bodies.size(), from + batchSize); i++) {
+                    SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
+                    m.setMessageId("m" + i);
+                    m.setBody(bodies.get(i));
+                    records.add(m);
+                }
+                SQSEvent e = new SQSEvent();
+                e.setRecords(records);
+                batches.add(e);
+            }
+            long start = System.nanoTime();
+            for (SQSEvent batch : batches) {
+                if (!handler.handleRequest(batch, null).getBatchItemFailures().isEmpty()) {
+                    throw new IllegalStateException("benchmark batch had failures");
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long stored = db.scalar("SELECT count(*) FROM object_event");
+            if (stored != bodies.size()) {
+                throw new IllegalStateException("stored " + stored + " of " + bodies.size());
+            }
+            return bodies.size() / seconds;
+        }
+    }
+
+    /** Baseline: one INSERT per event, each its own transaction. Measured on a sample to bound the run time. */
+    static double naive(TestDatabase db, List<String> bodies, int sample) throws Exception {
+        List<String[]> rows = rows(bodies.subList(0, sample));
+        try (Connection c = db.connect();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO object_event (event_id, bucket, object_key, raw_key, kind, size, etag,"
+                        + " version_id, sequencer, event_time, arrived_at) VALUES (?, ?, ?, ?, 'created', ?, ?, NULL, ?, ?::timestamptz, now())")) {
+            c.setAutoCommit(true);
+            long start = System.nanoTime();
+            for (String[] r : rows) {
+                ps.setString(1, r[0]);
+                ps.setString(2, r[1]);
+                ps.setString(3, r[2]);
+                ps.setString(4, r[2]);
+                ps.setLong(5, Long.parseLong(r[3]));
+                ps.setString(6, r[4]);
+                ps.setString(7, r[5]);
+                ps.setString(8, r[6]);
+                ps.executeUpdate();
+            }
+            return rows.size() / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** Baseline: the same rows through a bare COPY (parsing included, as ours includes it). */
+    static double copy(TestDatabase db, List<String> bodies) throws Exception {
+        long start = System.nanoTime();
+        StringBuilder csv = new StringBuilder();
+        for (String[] r : rows(bodies)) {
+            csv.append(r[0]).append('\t').append(r[1]).append('\t').append(r[2]).append('\t').append(r[2])
+                    .append("\tcreated\t").append(r[3]).append('\t').append(r[4]).append("\t\\N\t").append(r[5]).append('\t')
+                    .append(r[6]).append('\t').append(r[6]).append('\n');
+        }
+        try (Connection c = db.connect()) {
+            ((PGConnection) c.unwrap(PGConnection.class)).getCopyAPI().copyIn("COPY object_event (event_id, bucket, object_key,"
+                    + " raw_key, kind, size, etag, version_id, sequencer, event_time, arrived_at) FROM STDIN", new StringReader(csv.toString()));
+        }
+        return bodies.size() / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** The fields of each event: id, bucket, key, size, etag, sequencer, time. */
+    static List<String[]> rows(List<String> bodies) {
+        List<String[]> rows = new ArrayList<>(bodies.size());
+        for (String body : bodies) {
+            var e = ((com.quiltdata.edp.store.S3EventMessage.Parsed.Event) com.quiltdata.edp.store.S3EventMessage.parse(body)).event();
+            rows.add(new String[] {e.eventId(), e.bucket(), e.key(), String.valueOf(e.size()), e.etag(),
+                Sequencer.normalize(e.sequencer()), e.eventTime().toString()});
+        }
+        return rows;
+    }
+}
