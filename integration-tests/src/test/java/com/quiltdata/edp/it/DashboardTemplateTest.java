@@ -1,0 +1,209 @@
+package com.quiltdata.edp.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * dashboards/edp.json is the dashboard the template deploys: the same JSON, valid once substituted,
+ * naming only metrics the functions emit (docs/configuration.md) and only resources of the stack.
+ */
+class DashboardTemplateTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([^}]+)}");
+
+    private final CloudFormationTemplate template = CloudFormationTemplate.edp();
+    private final String dashboardFile = Repository.read("dashboards/edp.json");
+
+    private String embeddedBody() {
+        JsonNode body = template.resource("Dashboard").path("Properties").path("DashboardBody");
+        assertTrue(body.path("Fn::Sub").isTextual(), "DashboardBody must be !Sub of the dashboard JSON, is " + body);
+        return body.path("Fn::Sub").asText();
+    }
+
+    @Test
+    void templateEmbedsExactlyTheDashboardFile() throws Exception {
+        assertTrue(MAPPER.readTree(dashboardFile).equals(MAPPER.readTree(embeddedBody())),
+                "template.yaml's DashboardBody differs from dashboards/edp.json; run "
+                        + "python3 integration-tests/src/test/python/sync_dashboard.py after editing the dashboard");
+    }
+
+    @Test
+    void everySubstitutionNamesAParameterResourceOrPseudoParameter() {
+        Set<String> parameters = new TreeSet<>();
+        template.parameters().fieldNames().forEachRemaining(parameters::add);
+        Map<String, JsonNode> resources = template.resources();
+        List<String> problems = new ArrayList<>();
+        for (String variable : variables(embeddedBody())) {
+            String head = variable.contains(".") ? variable.substring(0, variable.indexOf('.')) : variable;
+            boolean known = variable.equals("AWS::Region") || variable.equals("AWS::AccountId") || variable.equals("AWS::StackName")
+                    || parameters.contains(variable) || resources.containsKey(head);
+            if (!known) {
+                problems.add("${" + variable + "} is neither a parameter, a resource nor a pseudo parameter");
+            }
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    @Test
+    void bodyIsValidDashboardJsonAfterSubstitution() throws Exception {
+        // Given values for every variable, as CloudFormation would substitute them
+        String body = VARIABLE.matcher(embeddedBody()).replaceAll(m -> Matcher.quoteReplacement(sample(m.group(1))));
+
+        // Then the result parses, and its widgets fit CloudWatch's 24-column grid without overlapping
+        JsonNode dashboard = MAPPER.readTree(body);
+        JsonNode widgets = dashboard.path("widgets");
+        assertTrue(widgets.size() > 0, "no widgets");
+        List<int[]> boxes = new ArrayList<>();
+        for (JsonNode widget : widgets) {
+            int x = widget.path("x").asInt(-1);
+            int y = widget.path("y").asInt(-1);
+            int w = widget.path("width").asInt(0);
+            int h = widget.path("height").asInt(0);
+            assertTrue(x >= 0 && y >= 0 && w > 0 && h > 0 && x + w <= 24, "widget outside the grid: " + widget.path("properties").path("title"));
+            for (int[] other : boxes) {
+                boolean overlap = x < other[0] + other[2] && other[0] < x + w && y < other[1] + other[3] && other[1] < y + h;
+                assertTrue(!overlap, "widgets overlap at " + widget.path("properties").path("title"));
+            }
+            boxes.add(new int[] {x, y, w, h});
+            if (widget.path("type").asText().equals("metric")) {
+                assertEquals("us-east-1", widget.path("properties").path("region").asText(), "every metric widget takes the stack's region");
+            }
+        }
+    }
+
+    @Test
+    void edpMetricsAreExactlyTheDocumentedOnes() throws Exception {
+        // Given every ["EDP", name, "Function", function] series on the dashboard
+        Map<String, Set<String>> documented = ConfigurationDoc.load().metricsByFunction();
+        Set<String> shown = new TreeSet<>();
+        List<String> problems = new ArrayList<>();
+        for (JsonNode metric : metrics(MAPPER.readTree(dashboardFile))) {
+            if (!metric.path(0).asText().equals("EDP")) {
+                continue;
+            }
+            String name = metric.path(1).asText();
+            String function = metric.path(3).asText();
+            if (!metric.path(2).asText().equals("Function")) {
+                problems.add(name + ": EDP metrics have the single dimension Function");
+            } else if (!documented.getOrDefault(function, Set.of()).contains(name)) {
+                problems.add(name + " (Function=" + function + ") is not a metric docs/configuration.md lists for " + function);
+            }
+            shown.add(function + "/" + name);
+        }
+        // Then each is documented, and each documented metric has a place on the dashboard
+        documented.forEach((function, names) -> names.stream()
+                .filter(name -> !shown.contains(function + "/" + name))
+                .forEach(name -> problems.add(function + "/" + name + " is documented but not on the dashboard")));
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    @Test
+    void awsMetricsPointAtTheStacksOwnFunctionsQueuesAndRules() throws Exception {
+        Map<String, JsonNode> resources = template.resources();
+        Set<String> busRuleNames = new LinkedHashSet<>();
+        template.rules().forEach(r -> {
+            if (!r.onDefaultBus()) {
+                r.name().ifPresent(busRuleNames::add);
+            }
+        });
+        List<String> problems = new ArrayList<>();
+        for (JsonNode metric : metrics(MAPPER.readTree(dashboardFile))) {
+            String namespace = metric.path(0).asText();
+            for (int i = 2; i + 1 < metric.size(); i += 2) {
+                String dimension = metric.path(i).asText();
+                String value = metric.path(i + 1).asText();
+                switch (namespace + "/" + dimension) {
+                    case "AWS/Lambda/FunctionName" -> expectResource(problems, value, "AWS::Serverless::Function", resources);
+                    case "AWS/SQS/QueueName" -> {
+                        if (!value.endsWith(".QueueName}")) {
+                            problems.add(value + ": queue names come from ${Queue.QueueName}");
+                        }
+                        expectResource(problems, value.replace(".QueueName", ""), "AWS::SQS::Queue", resources);
+                    }
+                    case "AWS/Events/EventBusName" -> {
+                        if (!value.equals("${EventBusName}")) {
+                            problems.add(value + ": the EDP bus is ${EventBusName}");
+                        }
+                    }
+                    case "AWS/Events/RuleName" -> {
+                        if (value.startsWith("${")) {
+                            expectResource(problems, value, "AWS::Events::Rule", resources);
+                        } else if (!busRuleNames.contains(value)) {
+                            problems.add(value + " is not the Name of a rule on the EDP bus " + busRuleNames);
+                        }
+                    }
+                    default -> { }
+                }
+            }
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    @Test
+    void thePanelsOfTheDesignAreThere() throws Exception {
+        JsonNode dashboard = MAPPER.readTree(dashboardFile);
+        Set<String> titles = new TreeSet<>();
+        dashboard.path("widgets").forEach(w -> titles.add(w.path("properties").path("title").asText()));
+        String all = dashboard.toString();
+        for (String title : List.of("EDP bus events", "Store: errors and success rate", "Emit: errors and success rate",
+                "Dead-letter queues", "Open batches and emit lag", "Packager outcomes")) {
+            assertTrue(titles.contains(title), "missing panel " + title + " in " + titles);
+        }
+        for (String s3RuleMetric : List.of("Invocations", "TriggeredRules", "FailedInvocations")) {
+            assertTrue(all.contains("[\"AWS/Events\",\"" + s3RuleMetric + "\",\"RuleName\",\"${BucketEventsRule}\""),
+                    "the S3 rule panel shows " + s3RuleMetric);
+        }
+    }
+
+    private static void expectResource(List<String> problems, String value, String type, Map<String, JsonNode> resources) {
+        Matcher m = VARIABLE.matcher(value);
+        if (!m.matches()) {
+            problems.add(value + " should be ${" + type + " resource}");
+            return;
+        }
+        JsonNode resource = resources.get(m.group(1));
+        if (resource == null || !resource.path("Type").asText().equals(type)) {
+            problems.add(value + " is not a " + type + " of the template");
+        }
+    }
+
+    /** Every metric array of every metric widget (expressions skipped). */
+    private static List<JsonNode> metrics(JsonNode dashboard) {
+        List<JsonNode> metrics = new ArrayList<>();
+        dashboard.path("widgets").forEach(widget -> widget.path("properties").path("metrics").forEach(metric -> {
+            if (metric.path(0).isTextual()) {
+                metrics.add(metric);
+            }
+        }));
+        return metrics;
+    }
+
+    private static Set<String> variables(String text) {
+        Set<String> variables = new TreeSet<>();
+        Matcher m = VARIABLE.matcher(text);
+        while (m.find()) {
+            variables.add(m.group(1));
+        }
+        return variables;
+    }
+
+    private static String sample(String variable) {
+        return switch (variable) {
+            case "AWS::Region" -> "us-east-1";
+            case "AWS::AccountId" -> "123456789012";
+            default -> variable.replaceAll("[^A-Za-z0-9]", "-") + "-value";
+        };
+    }
+}

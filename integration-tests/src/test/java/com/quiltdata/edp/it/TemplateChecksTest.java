@@ -1,0 +1,314 @@
+package com.quiltdata.edp.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** What cfn-lint does not check in template.yaml: references, IAM scope, the database, queues and rules. */
+class TemplateChecksTest {
+    private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{(?!!)([^}]+)}");
+    private static final Set<String> PSEUDO = Set.of("AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue", "AWS::Partition",
+            "AWS::Region", "AWS::StackId", "AWS::StackName", "AWS::URLSuffix");
+    /** EC2 network-interface actions Lambda needs for VPC access; the API allows no narrower resource. */
+    private static final Set<String> STAR_RESOURCE_ACTIONS = Set.of("ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces",
+            "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses");
+
+    private final CloudFormationTemplate template = CloudFormationTemplate.edp();
+
+    @Test
+    void everyRefGetAttSubConditionAndDependsOnPointsAtSomethingThatExists() {
+        Set<String> parameters = names(template.parameters());
+        Set<String> resources = template.resources().keySet();
+        Set<String> conditions = names(template.conditions());
+        Set<String> samReferences = new HashSet<>();
+        template.resourcesOfType("AWS::Serverless::Function").forEach((id, fn) -> {
+            if (fn.path("Properties").has("AutoPublishAlias")) {
+                samReferences.add(id + ".Version");
+                samReferences.add(id + ".Alias");
+            }
+        });
+        List<String> problems = new ArrayList<>();
+        walk(template.root(), "", (path, node) -> {
+            if (node.has("Ref")) {
+                String ref = node.get("Ref").asText();
+                if (!parameters.contains(ref) && !resources.contains(ref) && !PSEUDO.contains(ref) && !samReferences.contains(ref)) {
+                    problems.add(path + ": Ref " + ref + " is no parameter, resource or pseudo parameter");
+                }
+            }
+            if (node.has("Fn::GetAtt")) {
+                String resource = node.get("Fn::GetAtt").path(0).asText();
+                if (!resources.contains(resource)) {
+                    problems.add(path + ": GetAtt of unknown resource " + resource);
+                }
+            }
+            if (node.has("Fn::Sub")) {
+                JsonNode sub = node.get("Fn::Sub");
+                String text = sub.isArray() ? sub.path(0).asText() : sub.asText();
+                Set<String> local = sub.isArray() ? names(sub.path(1)) : Set.of();
+                Matcher m = SUB_VARIABLE.matcher(text);
+                while (m.find()) {
+                    String variable = m.group(1);
+                    String head = variable.contains(".") && !variable.startsWith("AWS::") ? variable.substring(0, variable.indexOf('.')) : variable;
+                    boolean known = local.contains(variable) || parameters.contains(variable) || PSEUDO.contains(variable)
+                            || resources.contains(head) || samReferences.contains(variable);
+                    if (!known) {
+                        problems.add(path + ": ${" + variable + "} in Sub resolves to nothing");
+                    }
+                }
+            }
+            if (node.has("Condition") && node.get("Condition").isTextual() && !conditions.contains(node.get("Condition").asText())) {
+                problems.add(path + ": unknown condition " + node.get("Condition").asText());
+            }
+            if (node.has("Fn::If") && !conditions.contains(node.get("Fn::If").path(0).asText())) {
+                problems.add(path + ": Fn::If on unknown condition " + node.get("Fn::If").path(0).asText());
+            }
+        });
+        template.resources().forEach((id, resource) -> {
+            JsonNode dependsOn = resource.path("DependsOn");
+            List<String> targets = new ArrayList<>();
+            if (dependsOn.isTextual()) {
+                targets.add(dependsOn.asText());
+            }
+            dependsOn.forEach(d -> targets.add(d.asText()));
+            targets.stream().filter(t -> !resources.contains(t)).forEach(t -> problems.add(id + ": DependsOn unknown " + t));
+        });
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    @Test
+    void everyResourceTypeAndPropertyIsInTheCloudFormationSchema() throws Exception {
+        // Given the resource provider schemas cfn-lint ships, and the template expanded from SAM
+        assumeTrue(Python.withModule("cfnlint"),
+                "cfn-lint (which ships the CloudFormation resource schemas) is not installed in " + Python.INTERPRETER
+                        + "; skipping (pip install cfn-lint to run this test)");
+        EdpStack.expand();
+        String expanded = Repository.scratch("sam").resolve("template.expanded.json").toString();
+
+        // When every resource is looked up
+        Python.Result result = Python.script("check_resource_schema.py", 180, expanded);
+        assertEquals(0, result.exitCode(), result.describe());
+        JsonNode report = new ObjectMapper().readTree(result.stdout().trim());
+
+        // Then each type exists and has each property the template sets
+        assertTrue(report.path("checked").asInt() >= template.resources().size(), "checked only " + report);
+        assertEquals("[]", report.path("problems").toString(), report.path("problems").toPrettyString());
+    }
+
+    @Test
+    void iamNamesItsResourcesOneStatementPerPurpose() {
+        String raw = Repository.read("template.yaml");
+        List<String> problems = new ArrayList<>();
+        template.resources().forEach((id, resource) -> {
+            List<JsonNode> documents = new ArrayList<>();
+            resource.path("Properties").path("Policies").forEach(p -> documents.add(p.path("PolicyDocument")));
+            if (resource.path("Type").asText().equals("AWS::IAM::Policy")) {
+                documents.add(resource.path("Properties").path("PolicyDocument"));
+            }
+            for (JsonNode document : documents) {
+                Set<String> sids = new HashSet<>();
+                for (JsonNode statement : document.path("Statement")) {
+                    String sid = statement.path("Sid").asText("");
+                    if (sid.isEmpty() || !sids.add(sid)) {
+                        problems.add(id + ": every statement needs its own Sid: " + statement);
+                    }
+                    List<String> actions = texts(statement.path("Action"));
+                    actions.stream().filter(a -> a.contains("*")).forEach(a -> problems.add(id + "/" + sid + ": wildcard action " + a));
+                    if (!statement.path("NotAction").isMissingNode() || !statement.path("NotResource").isMissingNode()) {
+                        problems.add(id + "/" + sid + ": NotAction/NotResource grant more than they name");
+                    }
+                    if (texts(statement.path("Resource")).contains("*") && !STAR_RESOURCE_ACTIONS.containsAll(actions)) {
+                        problems.add(id + "/" + sid + ": Resource \"*\" for " + actions + " (only the VPC network-interface actions need it)");
+                    }
+                }
+            }
+        });
+        for (String line : raw.split("\n")) {
+            if (line.matches("\\s*Resource: \"\\*\".*") && !line.contains("#")) {
+                problems.add("template.yaml: Resource \"*\" without a comment saying why: " + line.trim());
+            }
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    @Test
+    void databaseIsPrivateEncryptedTlsOnlyAndKeptOnDeletion() {
+        JsonNode database = template.resource("Database");
+        JsonNode props = database.path("Properties");
+        assertEquals("Snapshot", database.path("DeletionPolicy").asText());
+        assertEquals("Snapshot", database.path("UpdateReplacePolicy").asText());
+        assertTrue(props.path("StorageEncrypted").asBoolean(), "StorageEncrypted");
+        assertEquals(false, props.path("PubliclyAccessible").asBoolean(true), "PubliclyAccessible");
+        assertEquals("DatabaseParameterGroup", props.path("DBParameterGroupName").path("Ref").asText(), "the TLS parameter group");
+        assertEquals("1", template.resource("DatabaseParameterGroup").path("Properties").path("Parameters").path("rds.force_ssl").asText());
+        assertTrue(props.path("MasterUserPassword").path("Fn::Sub").asText().startsWith("{{resolve:secretsmanager:${DatabaseSecret}"),
+                "the master password comes from the secret: " + props.path("MasterUserPassword"));
+        assertTrue(template.parameters().path("DBPassword").path("NoEcho").asBoolean(), "DBPassword must be NoEcho");
+        // DBPassword seeds the secret and nothing else
+        String resources = template.root().path("Resources").toString() + template.root().path("Globals").toString();
+        assertEquals(1, count(resources, "${DBPassword}") + count(resources, "\"Ref\":\"DBPassword\""), "DBPassword is used once, in the secret");
+        assertTrue(template.resource("DatabaseSecret").path("Properties").path("SecretString").toString().contains("${DBPassword}"));
+        // and it is reachable only from the functions' security group
+        JsonNode ingress = template.resource("DatabaseSecurityGroup").path("Properties").path("SecurityGroupIngress");
+        assertEquals(1, ingress.size());
+        assertEquals("SecurityGroup", ingress.path(0).path("SourceSecurityGroupId").path("Ref").asText());
+    }
+
+    @Test
+    void sqsEventSourcesBatchReportPartialFailuresAndOutliveSixTimeouts() {
+        List<String> problems = new ArrayList<>();
+        template.resourcesOfType("AWS::Serverless::Function").forEach((id, fn) -> {
+            int timeout = fn.path("Properties").path("Timeout").asInt(3);
+            fn.path("Properties").path("Events").fields().forEachRemaining(event -> {
+                if (!event.getValue().path("Type").asText().equals("SQS")) {
+                    return;
+                }
+                JsonNode props = event.getValue().path("Properties");
+                String queue = props.path("Queue").path("Fn::GetAtt").path(0).asText();
+                JsonNode queueProps = template.resource(queue).path("Properties");
+                int window = props.path("MaximumBatchingWindowInSeconds").asInt(0);
+                int visibility = queueProps.path("VisibilityTimeout").asInt(30);
+                if (visibility < 6 * timeout + window) {
+                    problems.add(queue + ": VisibilityTimeout " + visibility + " < 6 x " + id + " timeout " + timeout + " + window " + window);
+                }
+                if (!texts(props.path("FunctionResponseTypes")).contains("ReportBatchItemFailures")) {
+                    problems.add(id + "/" + event.getKey() + ": no ReportBatchItemFailures");
+                }
+                if (!props.has("BatchSize")) {
+                    problems.add(id + "/" + event.getKey() + ": no BatchSize");
+                }
+                if (queueProps.path("RedrivePolicy").path("deadLetterTargetArn").isMissingNode()) {
+                    problems.add(queue + ": no dead-letter queue");
+                }
+            });
+        });
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    @Test
+    void rulesMatchExactlyTheEventsTheyAreFor() {
+        Map<String, CloudFormationTemplate.EventRule> rules = new LinkedHashMap<>();
+        template.rules().forEach(r -> rules.put(r.logicalId(), r));
+
+        Map<String, String> parameters = Map.of("BucketName", "my-bucket");
+        JsonNode s3 = CloudFormationTemplate.resolve(rules.get("BucketEventsRule").eventPattern(), parameters);
+        assertEquals("[\"aws.s3\"]", s3.path("source").toString());
+        assertEquals("[\"Object Created\",\"Object Deleted\"]", s3.path("detail-type").toString());
+        assertEquals("[\"my-bucket\"]", s3.path("detail").path("bucket").path("name").toString());
+        assertTrue(rules.get("BucketEventsRule").onDefaultBus(), "S3 events arrive on the default bus only");
+
+        CloudFormationTemplate.EventRule ready = rules.get("PackageObjectsReadyRule");
+        assertEquals("[\"com.quiltdata.edp\"]", ready.eventPattern().path("source").toString());
+        assertEquals("[\"package-objects-ready\"]", ready.eventPattern().path("detail-type").toString());
+        assertEquals("PackagerQueue", ready.targets().get(0).arn().path("Fn::GetAtt").path(0).asText());
+
+        for (CloudFormationTemplate.EventRule rule : rules.values()) {
+            if (!rule.onDefaultBus()) {
+                // moto cannot create a rule whose EventBusName is !Ref Bus; !GetAtt Bus.Name works everywhere
+                assertEquals("[\"Bus\",\"Name\"]", rule.eventBusName().path("Fn::GetAtt").toString(), rule.logicalId());
+                assertEquals("[\"com.quiltdata.edp\"]", rule.eventPattern().path("source").toString(), rule.logicalId() + " takes only EDP events");
+            }
+        }
+    }
+
+    @Test
+    void everyInputTemplateIsJsonWithQuotedStringPlaceholders() throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        List<String> problems = new ArrayList<>();
+        int checked = 0;
+        for (CloudFormationTemplate.EventRule rule : template.rules()) {
+            for (CloudFormationTemplate.Target target : rule.targets()) {
+                if (target.inputTemplate().isEmpty()) {
+                    continue;
+                }
+                checked++;
+                String inputTemplate = target.inputTemplate().get();
+                Matcher placeholders = Pattern.compile("(\"?)<([A-Za-z0-9_.-]+)>(\"?)").matcher(inputTemplate);
+                while (placeholders.find()) {
+                    String name = placeholders.group(2);
+                    if (!target.inputPathsMap().containsKey(name) && !name.startsWith("aws.events.")) {
+                        problems.add(rule.logicalId() + "/" + target.id() + ": <" + name + "> is not in InputPathsMap");
+                    }
+                    if (placeholders.group(1).isEmpty() != placeholders.group(3).isEmpty()) {
+                        problems.add(rule.logicalId() + "/" + target.id() + ": <" + name + "> is half quoted");
+                    }
+                }
+                String sample = inputTemplate.replaceAll("\"<[^>]+>\"", "\"x\"").replaceAll("<[^>]+>", "1");
+                try {
+                    mapper.readTree(sample);
+                } catch (Exception e) {
+                    problems.add(rule.logicalId() + "/" + target.id() + ": InputTemplate is not JSON (moto and most consumers need JSON): " + e.getMessage());
+                }
+            }
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+        // today every rule forwards the event unchanged; this test guards the day one gets a transformer
+        assertTrue(checked >= 0);
+    }
+
+    @Test
+    void functionsRunJava21InTheVpcWithSnapStartOnPublishedVersions() {
+        JsonNode globals = template.globals().path("Function");
+        assertEquals("java21", globals.path("Runtime").asText());
+        assertEquals("SecurityGroup", globals.path("VpcConfig").path("SecurityGroupIds").path(0).path("Ref").asText());
+        assertEquals("Subnets", globals.path("VpcConfig").path("SubnetIds").path("Ref").asText());
+        for (String id : List.of("StoreFunction", "EmitFunction", "PackagerFunction")) {
+            JsonNode props = template.resource(id).path("Properties");
+            assertEquals("PublishedVersions", props.path("SnapStart").path("ApplyOn").asText(), id);
+            assertTrue(props.has("AutoPublishAlias"), id + " needs a published version for SnapStart to apply");
+        }
+    }
+
+    private static int count(String text, String needle) {
+        int count = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+            count++;
+        }
+        return count;
+    }
+
+    private static Set<String> names(JsonNode object) {
+        Set<String> names = new HashSet<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    private static List<String> texts(JsonNode node) {
+        List<String> values = new ArrayList<>();
+        if (node.isTextual()) {
+            values.add(node.asText());
+        }
+        node.forEach(n -> {
+            if (n.isTextual()) {
+                values.add(n.asText());
+            }
+        });
+        return values;
+    }
+
+    private interface Visitor {
+        void visit(String path, JsonNode node);
+    }
+
+    private static void walk(JsonNode node, String path, Visitor visitor) {
+        if (node.isObject()) {
+            visitor.visit(path, node);
+            node.fields().forEachRemaining(e -> walk(e.getValue(), path + "/" + e.getKey(), visitor));
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                walk(node.get(i), path + "/" + i, visitor);
+            }
+        }
+    }
+}
