@@ -67,6 +67,15 @@ public final class S3ObjectCopier implements ObjectCopier {
                         .sourceVersionId(source.versionId().orElse(null)).destinationBucket(bucket).destinationKey(key)
                         .uploadId(uploadId).partNumber(partNumber).copySourceRange(range));
                 String sha = part.copyPartResult().checksumSHA256();
+                if (sha == null) {
+                    // this S3 does not compute part checksums on copy: one plain copy, then hash it
+                    s3.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId));
+                    completed = true;
+                    CopyObjectResponse r = s3.copyObject(c -> c.sourceBucket(source.bucket()).sourceKey(source.key())
+                            .sourceVersionId(source.versionId().orElse(null)).destinationBucket(bucket).destinationKey(key));
+                    PhysicalKey location = PhysicalKey.of(bucket, key, S3Errors.version(r.versionId()));
+                    return new Copied(location, rehash(location, source.size()));
+                }
                 parts.add(CompletedPart.builder().partNumber(partNumber).eTag(part.copyPartResult().eTag())
                         .checksumSHA256(sha).build());
                 digests.add(sha == null ? null : Base64.getDecoder().decode(sha));
