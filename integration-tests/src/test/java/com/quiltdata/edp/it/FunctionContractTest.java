@@ -190,6 +190,39 @@ class FunctionContractTest {
     }
 
     @Test
+    void everyVariableTheTemplateSetsIsReadByTheCode() throws IOException {
+        // the document and the code agree too: each name the template sets appears as a literal in the
+        // function's module or in common (where the shared settings records live)
+        Map<String, JsonNode> functions = template.resourcesOfType("AWS::Serverless::Function");
+        List<String> names = new ArrayList<>();
+        template.globals().path("Function").path("Environment").path("Variables").fieldNames().forEachRemaining(names::add);
+        List<String> problems = new ArrayList<>();
+        for (ConfigurationDoc.Handler handler : doc.handlers()) {
+            List<String> set = new ArrayList<>(names);
+            functions.values().stream().filter(f -> handler.handler().equals(f.path("Properties").path("Handler").asText()))
+                    .forEach(f -> f.path("Properties").path("Environment").path("Variables").fieldNames().forEachRemaining(set::add));
+            String code = sources(handler.module()) + sources("common");
+            set.stream().filter(name -> !code.contains("\"" + name + "\""))
+                    .forEach(name -> problems.add(handler.function() + " gets " + name + ", which no code in " + handler.module() + " or common reads"));
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    private static String sources(String module) throws IOException {
+        Path dir = Repository.file(module + "/src/main/java");
+        if (!Files.isDirectory(dir)) {
+            return "";
+        }
+        StringBuilder all = new StringBuilder();
+        try (var files = Files.walk(dir)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                all.append(Files.readString(file, StandardCharsets.UTF_8));
+            }
+        }
+        return all.toString();
+    }
+
+    @Test
     void everyParameterReachesAFunctionOrAResource() {
         // a parameter nothing reads is a setting users would set in vain
         String text = template.root().path("Resources").toString() + template.root().path("Globals").toString()
