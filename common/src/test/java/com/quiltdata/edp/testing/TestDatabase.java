@@ -140,11 +140,14 @@ public final class TestDatabase implements AutoCloseable {
         try {
             File work = Path.of(System.getProperty("java.io.tmpdir"), "edp-embedded-pg").toFile();
             work.mkdirs();
-            EmbeddedPostgres pg = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setOverrideWorkingDirectory(work)
-                    .setServerConfig("max_connections", "200")
-                    .setServerConfig("fsync", "off")
-                    .start();
+                    .setServerConfig("max_connections", "200");
+            // Tests trade durability for speed; benchmarks ask for a server that syncs its commits, as RDS does.
+            if (!Boolean.getBoolean("edp.test.pg.durable")) {
+                builder.setServerConfig("fsync", "off").setServerConfig("synchronous_commit", "off");
+            }
+            EmbeddedPostgres pg = builder.start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     pg.close();

@@ -11,10 +11,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,23 +46,43 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
                OR (excluded.sequencer = s.sequencer AND excluded.event_time > s.event_time)
             RETURNING event_id""";
 
-    /** The batch id is derived from the event that opened the batch, so it is the same on every replay. */
-    private static final String UPSERT_BATCHES = """
-            INSERT INTO batch AS b (batch_id, bucket, prefix, first_event_time, last_event_time, opened_at, last_activity_at)
-            SELECT md5(t.bucket || E'\\n' || t.prefix || E'\\n' || t.opening_event)::uuid, t.bucket, t.prefix,
-                   t.first_event_time, t.last_event_time, t.first_activity, t.last_activity
-            FROM unnest(?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[])
-                 AS t(bucket, prefix, opening_event, first_event_time, last_event_time, first_activity, last_activity)
-            ON CONFLICT (bucket, prefix) WHERE state = 'open' DO UPDATE SET
-                first_event_time = least(b.first_event_time, excluded.first_event_time),
-                last_event_time = greatest(b.last_event_time, excluded.last_event_time),
-                last_activity_at = greatest(b.last_activity_at, excluded.last_activity_at)
-            RETURNING batch_id, bucket, prefix""";
+    /**
+     * Locks the open batches the events go to, so no emit tick can close them under us and their
+     * counts move only by our deltas. Waits for a tick that holds one; a batch it closed is skipped.
+     */
+    private static final String LOCK_OPEN_BATCHES = """
+            SELECT b.batch_id, b.bucket, b.prefix
+            FROM batch b JOIN unnest(?::text[], ?::text[]) AS t(bucket, prefix) ON b.bucket = t.bucket AND b.prefix = t.prefix
+            WHERE b.state = 'open'
+            ORDER BY b.bucket, b.prefix
+            FOR UPDATE OF b""";
 
+    /** What the open batches already hold for the keys; only the holder of a key's object_state lock writes its rows. */
     private static final String SELECT_PREVIOUS = """
             SELECT o.batch_id, o.object_key, o.deleted, o.size
             FROM batch_object o JOIN unnest(?::uuid[], ?::text[]) AS t(batch_id, object_key)
               ON o.batch_id = t.batch_id AND o.object_key = t.object_key""";
+
+    /**
+     * Opens or extends one batch per prefix and moves its counts by this batch's deltas. The batch
+     * id is derived from the event that opened the batch, so it is the same on every replay.
+     */
+    private static final String UPSERT_BATCHES = """
+            INSERT INTO batch AS b (batch_id, bucket, prefix, first_event_time, last_event_time, opened_at, last_activity_at,
+                                    object_count, deleted_count, total_bytes)
+            SELECT md5(t.bucket || E'\\n' || t.prefix || E'\\n' || t.opening_event)::uuid, t.bucket, t.prefix,
+                   t.first_event_time, t.last_event_time, t.first_activity, t.last_activity, t.created, t.deleted, t.bytes
+            FROM unnest(?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[],
+                        ?::int[], ?::int[], ?::bigint[])
+                 AS t(bucket, prefix, opening_event, first_event_time, last_event_time, first_activity, last_activity, created, deleted, bytes)
+            ON CONFLICT (bucket, prefix) WHERE state = 'open' DO UPDATE SET
+                first_event_time = least(b.first_event_time, excluded.first_event_time),
+                last_event_time = greatest(b.last_event_time, excluded.last_event_time),
+                last_activity_at = greatest(b.last_activity_at, excluded.last_activity_at),
+                object_count = b.object_count + excluded.object_count,
+                deleted_count = b.deleted_count + excluded.deleted_count,
+                total_bytes = b.total_bytes + excluded.total_bytes
+            RETURNING batch_id, bucket, prefix""";
 
     private static final String UPSERT_OBJECTS = """
             INSERT INTO batch_object AS o (batch_id, object_key, file_name, deleted, size, etag, version_id, sequencer, event_time)
@@ -72,12 +90,6 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
             ON CONFLICT (batch_id, object_key) DO UPDATE SET
                 deleted = excluded.deleted, size = excluded.size, etag = excluded.etag, version_id = excluded.version_id,
                 sequencer = excluded.sequencer, event_time = excluded.event_time""";
-
-    private static final String ADD_COUNTS = """
-            UPDATE batch AS b SET object_count = b.object_count + d.created, deleted_count = b.deleted_count + d.deleted,
-                                  total_bytes = b.total_bytes + d.bytes
-            FROM unnest(?::uuid[], ?::int[], ?::int[], ?::bigint[]) AS d(batch_id, created, deleted, bytes)
-            WHERE b.batch_id = d.batch_id""";
 
     private final Database database;
 
@@ -117,8 +129,8 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
         if (applied.isEmpty()) {
             return new Recorded(0, duplicates, stale, 0);
         }
-        Map<String, UUID> batchIds = upsertBatches(c, applied, arrivedAt);
-        applyToBatches(c, applied, batchIds);
+        Map<String, UUID> batchIds = updateBatches(c, applied, arrivedAt);
+        upsertObjects(c, applied, batchIds);
         return new Recorded(applied.size(), duplicates, stale, batchIds.size());
     }
 
@@ -175,13 +187,16 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
         Instant lastEventTime;
         Instant firstActivity;
         Instant lastActivity;
+        int created;
+        int deleted;
+        long bytes;
 
         PrefixSpan(String bucket, String prefix) {
             this.bucket = bucket;
             this.prefix = prefix;
         }
 
-        void add(ObjectEvent e, Instant activity) {
+        void add(ObjectEvent e, Instant activity, Previous before) {
             if (openingEvent == null || e.eventId().compareTo(openingEvent) < 0) {
                 openingEvent = e.eventId();
             }
@@ -189,14 +204,63 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
             lastEventTime = max(lastEventTime, e.eventTime());
             firstActivity = min(firstActivity, activity);
             lastActivity = max(lastActivity, activity);
+            if (before != null) {
+                if (before.deleted) {
+                    deleted--;
+                } else {
+                    created--;
+                    bytes -= before.size;
+                }
+            }
+            if (e.kind() == ObjectEvent.Kind.DELETED) {
+                deleted++;
+            } else {
+                created++;
+                bytes += e.size() == null ? 0 : e.size();
+            }
         }
     }
 
-    private Map<String, UUID> upsertBatches(Connection c, List<PlacedEvent> events, Instant arrivedAt) throws SQLException {
+    /** A key's row in its open batch before this SQS batch. */
+    private record Previous(boolean deleted, long size) {}
+
+    /** Locks the open batches, reads what they hold for our keys, and upserts each batch once with its deltas. */
+    private Map<String, UUID> updateBatches(Connection c, List<PlacedEvent> events, Instant arrivedAt) throws SQLException {
+        List<String[]> prefixes = events.stream().map(p -> new String[] {p.event().bucket(), p.prefix()})
+                .collect(java.util.stream.Collectors.toMap(a -> prefixId(a[0], a[1]), a -> a, (a, b) -> a, TreeMap::new))
+                .values().stream().toList();
+        Map<String, UUID> open = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(LOCK_OPEN_BATCHES)) {
+            ps.setArray(1, texts(c, prefixes, a -> a[0]));
+            ps.setArray(2, texts(c, prefixes, a -> a[1]));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    open.put(prefixId(rs.getString(2), rs.getString(3)), rs.getObject(1, UUID.class));
+                }
+            }
+        }
+
+        Map<String, Previous> previous = new HashMap<>();
+        List<PlacedEvent> inOpen = events.stream().filter(p -> open.containsKey(prefixId(p.event().bucket(), p.prefix()))).toList();
+        if (!inOpen.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(SELECT_PREVIOUS)) {
+                ps.setArray(1, c.createArrayOf("uuid", inOpen.stream().map(p -> open.get(prefixId(p.event().bucket(), p.prefix()))).toArray()));
+                ps.setArray(2, texts(c, inOpen, p -> p.event().key()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        previous.put(rs.getObject(1, UUID.class) + "\n" + rs.getString(2), new Previous(rs.getBoolean(3), rs.getLong(4)));
+                    }
+                }
+            }
+        }
+
         Map<String, PrefixSpan> spans = new TreeMap<>();
         for (PlacedEvent p : events) {
-            spans.computeIfAbsent(prefixId(p.event().bucket(), p.prefix()), k -> new PrefixSpan(p.event().bucket(), p.prefix()))
-                    .add(p.event(), p.event().activityTime(arrivedAt));
+            String id = prefixId(p.event().bucket(), p.prefix());
+            UUID openBatch = open.get(id);
+            Previous before = openBatch == null ? null : previous.get(openBatch + "\n" + p.event().key());
+            spans.computeIfAbsent(id, k -> new PrefixSpan(p.event().bucket(), p.prefix()))
+                    .add(p.event(), p.event().activityTime(arrivedAt), before);
         }
         List<PrefixSpan> rows = new ArrayList<>(spans.values());
         Map<String, UUID> batchIds = new HashMap<>();
@@ -209,6 +273,9 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
             ps.setArray(i++, times(c, rows, s -> s.lastEventTime));
             ps.setArray(i++, times(c, rows, s -> s.firstActivity));
             ps.setArray(i++, times(c, rows, s -> s.lastActivity));
+            ps.setArray(i++, c.createArrayOf("integer", rows.stream().map(s -> s.created).toArray()));
+            ps.setArray(i++, c.createArrayOf("integer", rows.stream().map(s -> s.deleted).toArray()));
+            ps.setArray(i++, c.createArrayOf("bigint", rows.stream().map(s -> s.bytes).toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     batchIds.put(prefixId(rs.getString(2), rs.getString(3)), rs.getObject(1, UUID.class));
@@ -218,27 +285,11 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
         return batchIds;
     }
 
-    /** Upserts the keys into their batches and moves the batch counts by the difference. */
-    private void applyToBatches(Connection c, List<PlacedEvent> events, Map<String, UUID> batchIds) throws SQLException {
-        List<UUID> ids = events.stream().map(p -> batchIds.get(prefixId(p.event().bucket(), p.prefix()))).toList();
-        List<String> keys = events.stream().map(p -> p.event().key()).toList();
-
-        Map<String, long[]> previous = new HashMap<>(); // batch id + key -> {deleted ? 1 : 0, size}
-        try (PreparedStatement ps = c.prepareStatement(SELECT_PREVIOUS)) {
-            ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
-            ps.setArray(2, c.createArrayOf("text", keys.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long size = rs.getLong(4);
-                    previous.put(rs.getObject(1, UUID.class) + "\n" + rs.getString(2), new long[] {rs.getBoolean(3) ? 1 : 0, size});
-                }
-            }
-        }
-
+    private void upsertObjects(Connection c, List<PlacedEvent> events, Map<String, UUID> batchIds) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(UPSERT_OBJECTS)) {
             int i = 1;
-            ps.setArray(i++, c.createArrayOf("uuid", ids.toArray()));
-            ps.setArray(i++, c.createArrayOf("text", keys.toArray()));
+            ps.setArray(i++, c.createArrayOf("uuid", events.stream().map(p -> batchIds.get(prefixId(p.event().bucket(), p.prefix()))).toArray()));
+            ps.setArray(i++, texts(c, events, p -> p.event().key()));
             ps.setArray(i++, texts(c, events, p -> PrefixRule.fileName(p.event().key())));
             ps.setArray(i++, c.createArrayOf("boolean", events.stream().map(p -> p.event().kind() == ObjectEvent.Kind.DELETED).toArray()));
             ps.setArray(i++, longs(c, events, p -> p.event().size()));
@@ -246,32 +297,6 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
             ps.setArray(i++, texts(c, events, p -> p.event().versionId()));
             ps.setArray(i++, texts(c, events, p -> p.event().sequencer()));
             ps.setArray(i++, times(c, events, p -> p.event().eventTime()));
-            ps.executeUpdate();
-        }
-
-        Map<UUID, long[]> deltas = new LinkedHashMap<>(); // created, deleted, bytes
-        for (int n = 0; n < events.size(); n++) {
-            ObjectEvent e = events.get(n).event();
-            long[] d = deltas.computeIfAbsent(ids.get(n), k -> new long[3]);
-            long[] before = previous.get(ids.get(n) + "\n" + e.key());
-            if (before != null) {
-                d[before[0] == 1 ? 1 : 0]--;
-                d[2] -= before[0] == 1 ? 0 : before[1];
-            }
-            if (e.kind() == ObjectEvent.Kind.DELETED) {
-                d[1]++;
-            } else {
-                d[0]++;
-                d[2] += e.size() == null ? 0 : e.size();
-            }
-        }
-        List<Map.Entry<UUID, long[]>> rows = new ArrayList<>(deltas.entrySet());
-        rows.sort(Map.Entry.comparingByKey(Comparator.naturalOrder()));
-        try (PreparedStatement ps = c.prepareStatement(ADD_COUNTS)) {
-            ps.setArray(1, c.createArrayOf("uuid", rows.stream().map(Map.Entry::getKey).toArray()));
-            ps.setArray(2, c.createArrayOf("integer", rows.stream().map(r -> (int) r.getValue()[0]).toArray()));
-            ps.setArray(3, c.createArrayOf("integer", rows.stream().map(r -> (int) r.getValue()[1]).toArray()));
-            ps.setArray(4, c.createArrayOf("bigint", rows.stream().map(r -> r.getValue()[2]).toArray()));
             ps.executeUpdate();
         }
     }
