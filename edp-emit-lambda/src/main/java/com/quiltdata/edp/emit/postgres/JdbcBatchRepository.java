@@ -6,11 +6,11 @@ import com.quiltdata.edp.emit.port.BatchClaim;
 import com.quiltdata.edp.emit.port.BatchRepository;
 import com.quiltdata.edp.emit.port.RepositoryUnavailableException;
 import com.quiltdata.edp.postgres.Database;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -33,9 +33,14 @@ public final class JdbcBatchRepository implements BatchRepository {
             b.batch_id, b.bucket, b.prefix, b.object_count, b.deleted_count, b.total_bytes,
             b.first_event_time, b.last_event_time, b.opened_at, b.last_activity_at""";
 
+    /*
+     * OFFSET 0 keeps this a per-row probe of the (batch_id, file_name) index. Without it the
+     * planner turns the EXISTS under OR into a hashed subplan that reads every sentinel-named row
+     * of batch_object, history included, on every claim.
+     */
     private static final String SENTINEL = """
             EXISTS (SELECT 1 FROM batch_object o
-                    WHERE o.batch_id = b.batch_id AND o.file_name = ANY (?::text[]) AND NOT o.deleted)""";
+                    WHERE o.batch_id = b.batch_id AND o.file_name = ANY (?::text[]) AND NOT o.deleted OFFSET 0)""";
 
     /*
      * Parameters: sentinels (select list), cursor opened_at twice and batch id, count threshold,
@@ -80,12 +85,18 @@ public final class JdbcBatchRepository implements BatchRepository {
                 reason = excluded.reason, checked_at = excluded.checked_at
             RETURNING (xmax = 0) AS first_hold""";
 
+    /**
+     * Closes the published batches and forgets their holds in one statement. The rows are found
+     * through the primary key (= ANY), and each takes its trigger from the parallel array.
+     */
     private static final String MARK_EMITTED = """
-            UPDATE batch AS b SET state = 'emitted', emitted_at = ?, trigger = f.trigger
-            FROM unnest(?::uuid[], ?::text[]) AS f(batch_id, trigger)
-            WHERE b.batch_id = f.batch_id AND b.state = 'open'""";
-
-    private static final String FORGET_HOLDS = "DELETE FROM batch_hold WHERE batch_id = ANY (?::uuid[])";
+            WITH marked AS (
+                UPDATE batch b SET state = 'emitted', emitted_at = ?,
+                                   trigger = (?::text[])[array_position(?::uuid[], b.batch_id)]
+                WHERE b.batch_id = ANY (?::uuid[]) AND b.state = 'open'
+                RETURNING b.batch_id),
+            forgotten AS (DELETE FROM batch_hold h USING marked m WHERE h.batch_id = m.batch_id)
+            SELECT count(*) FROM marked""";
 
     private static final String OPEN_STATS = "SELECT count(*), min(opened_at) FROM batch WHERE state = 'open'";
 
@@ -282,18 +293,22 @@ public final class JdbcBatchRepository implements BatchRepository {
                 return;
             }
             Object[] ids = fired.stream().map(Fired::batchId).toArray();
-            try (PreparedStatement mark = c.prepareStatement(MARK_EMITTED);
-                    PreparedStatement forget = c.prepareStatement(FORGET_HOLDS)) {
+            Object[] triggers = fired.stream().map(f -> f.trigger().wireName()).toArray();
+            try (PreparedStatement mark = c.prepareStatement(MARK_EMITTED)) {
+                Array idArray = c.createArrayOf("uuid", ids);
                 mark.setObject(1, time(at));
-                mark.setArray(2, c.createArrayOf("uuid", ids));
-                mark.setArray(3, c.createArrayOf("text", fired.stream().map(f -> f.trigger().wireName()).toArray()));
-                int updated = mark.executeUpdate();
+                mark.setArray(2, c.createArrayOf("text", triggers));
+                mark.setArray(3, idArray);
+                mark.setArray(4, idArray);
+                long updated;
+                try (ResultSet rs = mark.executeQuery()) {
+                    rs.next();
+                    updated = rs.getLong(1);
+                }
                 if (updated != fired.size()) {
                     // the rows are locked by this transaction, so this means a bug, not a race
                     throw new IllegalStateException("marked " + updated + " of " + fired.size() + " claimed batches emitted");
                 }
-                forget.setArray(1, c.createArrayOf("uuid", ids));
-                forget.executeUpdate();
             } catch (SQLException e) {
                 throw new RepositoryUnavailableException("marking batches emitted failed: " + e.getMessage(), e);
             }

@@ -1,0 +1,216 @@
+package com.quiltdata.edp.emit.bench;
+
+import com.quiltdata.edp.emit.Deadline;
+import com.quiltdata.edp.emit.EmitTick;
+import com.quiltdata.edp.emit.PackageReadyAnnouncer;
+import com.quiltdata.edp.emit.ReadyBatchEmitter;
+import com.quiltdata.edp.emit.domain.BusEvent;
+import com.quiltdata.edp.emit.domain.ReadinessRules;
+import com.quiltdata.edp.emit.port.EventPublisher;
+import com.quiltdata.edp.emit.port.PublishResult;
+import com.quiltdata.edp.emit.postgres.JdbcBatchRepository;
+import com.quiltdata.edp.emit.postgres.JdbcPackageRevisionRepository;
+import com.quiltdata.edp.observe.Log;
+import com.quiltdata.edp.observe.Metrics;
+import com.quiltdata.edp.postgres.Database;
+import com.quiltdata.edp.testing.MutableClock;
+import com.quiltdata.edp.testing.TestDatabase;
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Times the database part of one emit tick (claim, mark, commit in rounds; open-set statistics;
+ * package revisions) over histories of different sizes, each with 10,000 open batches of which
+ * 1,000 are due (250 by count, quiet, max age and sentinel each). Publishing is an in-memory
+ * no-op, so only the database work is measured. Run by {@code bench/emit}.
+ *
+ * <p>Arguments: the history sizes in recorded events (default 100000 10000000) and, optionally,
+ * {@code --runs=N} (default 7; the median is reported).
+ */
+public final class EmitBenchmark {
+    static final int OPEN = 10_000;
+    static final int DUE_PER_TRIGGER = 250;
+    static final int OBJECTS_PER_OPEN = 3;
+    static final int OBJECTS_PER_COUNT_DUE = 20;
+    static final int OBJECTS_PER_HISTORY_BATCH = 10;
+    static final Instant NOW = Instant.parse("2026-11-02T12:00:00Z");
+    static final ReadinessRules RULES = new ReadinessRules(20, Duration.ofSeconds(300), Duration.ofSeconds(3600), List.of("_SUCCESS"));
+
+    public static void main(String[] args) throws Exception {
+        PrintStream out = System.out;
+        Log.redirect(System.err, true);
+        List<Long> sizes = new ArrayList<>();
+        int runs = 7;
+        for (String a : args) {
+            if (a.startsWith("--runs=")) {
+                runs = Integer.parseInt(a.substring(7));
+            } else {
+                sizes.add(Long.parseLong(a.replace("_", "")));
+            }
+        }
+        if (sizes.isEmpty()) {
+            sizes = List.of(100_000L, 10_000_000L);
+        }
+        double[] medians = new double[sizes.size()];
+        int due = 0;
+        for (int s = 0; s < sizes.size(); s++) {
+            long size = sizes.get(s);
+            TestDatabase db = TestDatabase.create();
+            long fillStart = System.nanoTime();
+            long recorded = fill(db, size);
+            double fillSeconds = (System.nanoTime() - fillStart) / 1e9;
+            double[] times = new double[runs];
+            try (Database database = db.database()) {
+                int warmUps = s == 0 ? 5 : 1; // the first size also warms up the JVM
+                for (int r = -warmUps; r < runs; r++) {
+                    CountingPublisher publisher = new CountingPublisher();
+                    EmitTick tick = tick(database, publisher);
+                    long t0 = System.nanoTime();
+                    EmitTick.Summary summary = tick.run(Deadline.none());
+                    double ms = (System.nanoTime() - t0) / 1e6;
+                    due = summary.emitted().emitted();
+                    if (due != 4 * DUE_PER_TRIGGER || publisher.count != due) {
+                        throw new IllegalStateException("expected " + 4 * DUE_PER_TRIGGER + " due batches, emitted " + due);
+                    }
+                    if (r >= 0) {
+                        times[r] = ms;
+                    }
+                    reopen(db);
+                }
+            }
+            double[] sorted = times.clone();
+            Arrays.sort(sorted);
+            medians[s] = sorted[runs / 2];
+            out.printf(Locale.ROOT, "history=%d recorded_events=%d fill_s=%.1f tick_ms=%s median_ms=%.1f%n", size, recorded, fillSeconds,
+                    Arrays.toString(Arrays.stream(times).map(t -> Math.round(t * 10) / 10.0).toArray()), medians[s]);
+            out.flush();
+            db.execute("DROP SCHEMA " + db.schema() + " CASCADE");
+        }
+        double small = medians[0];
+        double large = medians[medians.length - 1];
+        out.printf(Locale.ROOT, "emit small_ms=%.1f large_ms=%.1f ratio=%.2f due=%d%n", small, large, large / small, due);
+        System.exit(0);
+    }
+
+    private static EmitTick tick(Database database, EventPublisher publisher) {
+        MutableClock clock = new MutableClock(NOW);
+        JdbcBatchRepository batches = new JdbcBatchRepository(database);
+        ReadyBatchEmitter emitter = new ReadyBatchEmitter(batches, publisher, RULES, Optional.empty(), clock, Duration.ZERO, 100);
+        PackageReadyAnnouncer announcer = new PackageReadyAnnouncer(new JdbcPackageRevisionRepository(database), publisher,
+                Optional.empty(), clock, Duration.ZERO, 100);
+        return new EmitTick(emitter, announcer, batches, new Metrics("emit", clock, line -> { }), clock);
+    }
+
+    /** Accepts every event without a network call. */
+    static final class CountingPublisher implements EventPublisher {
+        int count;
+
+        @Override
+        public <E extends BusEvent> PublishResult<E> publish(List<E> events) {
+            count += events.size();
+            return new PublishResult<>(events, List.of(), false);
+        }
+    }
+
+    /**
+     * History: emitted batches of 10 objects each, with their batch_object and object_event rows;
+     * then the open set. Returns the number of recorded events (object_event rows).
+     */
+    static long fill(TestDatabase db, long size) throws SQLException {
+        long openEvents = (long) (OPEN - DUE_PER_TRIGGER) * OBJECTS_PER_OPEN + (long) DUE_PER_TRIGGER * OBJECTS_PER_COUNT_DUE
+                + DUE_PER_TRIGGER; // the sentinel files
+        long history = Math.max(0, size - openEvents);
+        long historyBatches = history / OBJECTS_PER_HISTORY_BATCH;
+        history = historyBatches * OBJECTS_PER_HISTORY_BATCH;
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("SET work_mem = '512MB'");
+            st.execute("SET maintenance_work_mem = '1GB'");
+            st.execute("SET synchronous_commit = off");
+            // history rows are consistent by construction: skip the per-row foreign-key triggers
+            st.execute("SET session_replication_role = replica");
+            // Emitted history, one batch per 10 objects, prefixes reused as a real bucket would.
+            timed(st, "INSERT INTO batch (batch_id, bucket, prefix, state, object_count, deleted_count, total_bytes,"
+                    + " first_event_time, last_event_time, opened_at, last_activity_at, emitted_at, trigger)"
+                    + " SELECT md5('h' || b)::uuid, 'bench-bucket', 'hist/p' || (b % 50000) || '/', 'emitted', 10, 0, 10240,"
+                    + "        t, t + interval '1 minute', t, t + interval '1 minute', t + interval '7 minutes', 'quiet'"
+                    + " FROM generate_series(0, " + (historyBatches - 1) + ") AS b,"
+                    + "      LATERAL (SELECT timestamptz '2020-01-01' + b * interval '10 seconds' AS t) AS x"
+                    + " ORDER BY 1");
+            timed(st, "INSERT INTO batch_object (batch_id, object_key, file_name, deleted, size, etag, version_id, sequencer, event_time)"
+                    + " SELECT md5('h' || (i / 10))::uuid, 'hist/p' || ((i / 10) % 50000) || '/f' || i || '.csv', 'f' || i || '.csv',"
+                    + "        false, 1024, md5(i::text), 'v' || i, lpad(to_hex(i), 20, '0'),"
+                    + "        timestamptz '2020-01-01' + (i / 10) * interval '10 seconds'"
+                    + " FROM generate_series(0, " + (history - 1) + ") AS i ORDER BY 1, 2");
+            timed(st, "INSERT INTO object_event (event_id, bucket, object_key, raw_key, kind, size, etag, version_id, sequencer, event_time, arrived_at)"
+                    + " SELECT 'evt-' || lpad(i::text, 12, '0'), 'bench-bucket', k, k, 'created', 1024, md5(i::text), 'v' || i,"
+                    + "        lpad(to_hex(i), 20, '0'), t, t"
+                    + " FROM generate_series(0, " + (history - 1) + ") AS i,"
+                    + "      LATERAL (SELECT 'hist/p' || ((i / 10) % 50000) || '/f' || i || '.csv' AS k,"
+                    + "                      timestamptz '2020-01-01' + (i / 10) * interval '10 seconds' AS t) AS x");
+
+            // The open set: 10,000 batches; 250 due by each rule, the rest not due.
+            String now = "timestamptz '" + NOW + "'";
+            timed(st, "INSERT INTO batch (batch_id, bucket, prefix, state, object_count, deleted_count, total_bytes,"
+                    + " first_event_time, last_event_time, opened_at, last_activity_at)"
+                    + " SELECT md5('o' || j)::uuid, 'bench-bucket', 'live/p' || j || '/', 'open', n, 0, n * 1024,"
+                    + "        opened, active, opened, active"
+                    + " FROM generate_series(0, " + (OPEN - 1) + ") AS j,"
+                    + "      LATERAL (SELECT"
+                    + "        CASE WHEN j < 250 THEN " + OBJECTS_PER_COUNT_DUE + " WHEN j >= 750 AND j < 1000 THEN " + (OBJECTS_PER_OPEN + 1)
+                    + "             ELSE " + OBJECTS_PER_OPEN + " END AS n,"
+                    + "        CASE WHEN j >= 500 AND j < 750 THEN " + now + " - (4000 + j) * interval '1 second'"
+                    + "             ELSE " + now + " - (400 + (j * 7919) % 3000) * interval '1 second' END AS opened,"
+                    + "        CASE WHEN j >= 250 AND j < 500 THEN " + now + " - interval '350 seconds'"
+                    + "             ELSE " + now + " - interval '10 seconds' END AS active) AS x"
+                    + " ORDER BY 1");
+            timed(st, "INSERT INTO batch_object (batch_id, object_key, file_name, deleted, size, etag, version_id, sequencer, event_time)"
+                    + " SELECT b.batch_id, b.prefix || f.name, f.name, false, 1024, md5(b.prefix || f.name), 'v', lpad(to_hex(f.n), 20, '0'),"
+                    + "        b.last_activity_at"
+                    + " FROM batch b, LATERAL (SELECT n, CASE WHEN b.prefix LIKE 'live/p%' AND n = b.object_count - 1"
+                    + "                                        AND b.object_count = " + (OBJECTS_PER_OPEN + 1) + " THEN '_SUCCESS'"
+                    + "                                   ELSE 'f' || n || '.csv' END AS name"
+                    + "                          FROM generate_series(0, b.object_count - 1) AS n) AS f"
+                    + " WHERE b.state = 'open' ORDER BY 1, 2");
+            timed(st, "INSERT INTO object_event (event_id, bucket, object_key, raw_key, kind, size, etag, version_id, sequencer, event_time, arrived_at)"
+                    + " SELECT 'live-' || md5(o.object_key), 'bench-bucket', o.object_key, o.object_key, 'created', o.size, o.etag, o.version_id,"
+                    + "        o.sequencer, o.event_time, o.event_time"
+                    + " FROM batch_object o JOIN batch b ON b.batch_id = o.batch_id WHERE b.state = 'open'");
+            st.execute("VACUUM ANALYZE batch");
+            timed(st, "VACUUM ANALYZE batch_object");
+            timed(st, "VACUUM ANALYZE object_event");
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM object_event")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static void timed(Statement st, String sql) throws SQLException {
+        long t0 = System.nanoTime();
+        st.execute(sql);
+        System.err.printf(Locale.ROOT, "fill %.1fs %s%n", (System.nanoTime() - t0) / 1e9, sql.substring(0, Math.min(60, sql.length())));
+    }
+
+    /** Puts the batches the tick emitted back to open, so the next run has the same work. */
+    static void reopen(TestDatabase db) throws SQLException {
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("UPDATE batch SET state = 'open', emitted_at = NULL, trigger = NULL WHERE prefix LIKE 'live/%' AND state = 'emitted'");
+            st.execute("VACUUM ANALYZE batch");
+        }
+    }
+
+    private EmitBenchmark() {
+        Collections.emptyList();
+    }
+}
