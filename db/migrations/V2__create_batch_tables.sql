@@ -24,7 +24,7 @@ CREATE INDEX batch_by_prefix ON batch (bucket, prefix, opened_at);
 
 -- The keys a batch touched, each with the newest event seen for it inside the batch.
 CREATE TABLE batch_object (
-    batch_id      uuid        NOT NULL REFERENCES batch (batch_id),
+    batch_id      uuid        NOT NULL,          -- a batch row; no foreign key: the store writes both under one lock
     object_key    text        NOT NULL,
     file_name     text        NOT NULL,          -- last path segment, for sentinel files such as _SUCCESS
     deleted       boolean     NOT NULL,
