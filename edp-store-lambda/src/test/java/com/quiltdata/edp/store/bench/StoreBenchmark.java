@@ -34,7 +34,7 @@ public final class StoreBenchmark {
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int prefixes = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
-        int batchSize = args.length > 2 ? Integer.parseInt(args[2]) : 1_000;
+        int batchSize = args.length > 2 ? Integer.parseInt(args[2]) : 500;
         PrintStream out = System.out;
         Log.redirect(new PrintStream(PrintStream.nullOutputStream()), true);
 
