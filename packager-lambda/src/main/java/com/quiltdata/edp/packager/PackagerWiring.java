@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 
@@ -40,6 +41,8 @@ public record PackagerWiring(PackagePrefix packagePrefix, Notifier notifier, Clo
         S3Client s3 = AwsClients.configure(S3Client.builder().httpClient(AwsClients.httpClient()),
                 settings.region(), settings.endpoint())
                 .forcePathStyle(settings.endpoint().isPresent())
+                // the packager hashes every byte it reads itself; a second checksum on each GET only costs CPU
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .build();
         SnsClient sns = AwsClients.configure(SnsClient.builder().httpClient(AwsClients.httpClient()),
                 settings.region(), settings.endpoint()).build();

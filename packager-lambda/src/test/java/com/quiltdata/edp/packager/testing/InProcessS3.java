@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -21,15 +22,19 @@ public final class InProcessS3 implements AutoCloseable {
     private static final AtomicInteger STORES = new AtomicInteger();
     private final S3MockApplication app;
     private final S3Client client;
+    private final Path root;
 
-    private InProcessS3(S3MockApplication app) {
+    private InProcessS3(S3MockApplication app, Path root) {
         this.app = app;
+        this.root = root;
         this.client = S3Client.builder()
                 .endpointOverride(endpoint(app.getHttpPort()))
                 .forcePathStyle(true)
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClient(UrlConnectionHttpClient.create())
+                // as PackagerWiring: the packager hashes what it reads itself
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .build();
     }
 
@@ -49,11 +54,16 @@ public final class InProcessS3 implements AutoCloseable {
         props.put(S3MockApplication.PROP_HTTPS_PORT, S3MockApplication.RANDOM_PORT);
         props.put(S3MockApplication.PROP_SILENT, Boolean.getBoolean("s3mock.verbose") ? false : true);
         props.put("com.adobe.testing.s3mock.store.root", root.toString());
-        return new InProcessS3(S3MockApplication.start(props));
+        return new InProcessS3(S3MockApplication.start(props), root);
     }
 
     private static URI endpoint(int port) {
         return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /** Where S3Mock keeps this instance's objects (under {@code target/}). */
+    public Path storeRoot() {
+        return root;
     }
 
     public URI endpoint() {
