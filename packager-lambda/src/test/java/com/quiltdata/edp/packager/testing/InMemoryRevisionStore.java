@@ -1,4 +1,4 @@
-package com.quiltdata.edp.packager.bench;
+package com.quiltdata.edp.packager.testing;
 
 import com.quiltdata.edp.packager.manifest.PackageName;
 import com.quiltdata.edp.packager.port.PackageRevision;
@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.UUID;
 
 /** The revision store as a list, for the benchmark (PostgreSQL is not what it measures). */
-final class InMemoryRevisionStore implements RevisionStore {
-    final List<PackageRevision> revisions = new ArrayList<>();
+public final class InMemoryRevisionStore implements RevisionStore {
+    public final List<PackageRevision> revisions = new ArrayList<>();
 
     @Override
     public synchronized boolean hasBatch(UUID batchId) {
