@@ -40,7 +40,13 @@ public record ProcessorSettings(
         int waitSeconds,
         Duration visibilityTimeout,
         String region,
-        Optional<URI> endpoint) {
+        Endpoints endpoints) {
+
+    /**
+     * Endpoint overrides for local emulators: {@code AWS_ENDPOINT_URL_S3}, {@code _SQS}, {@code _SNS}
+     * (the AWS SDKs' own names), each falling back to {@code AWS_ENDPOINT_URL}; empty means AWS.
+     */
+    public record Endpoints(Optional<URI> s3, Optional<URI> sqs, Optional<URI> sns) {}
 
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
@@ -99,18 +105,12 @@ public record ProcessorSettings(
             env.problem("SQS_VISIBILITY_TIMEOUT must be at most 43200 seconds, got " + visibility.toSeconds());
         }
         String region = env.string("AWS_REGION", "us-east-1");
-        Optional<URI> endpoint = Optional.empty();
-        Optional<String> url = env.optional("AWS_ENDPOINT_URL");
-        if (url.isPresent()) {
-            try {
-                endpoint = Optional.of(URI.create(url.get()));
-            } catch (IllegalArgumentException e) {
-                env.problem("AWS_ENDPOINT_URL is not a URL: '" + url.get() + "'");
-            }
-        }
+        Optional<URI> common = endpoint(env, "AWS_ENDPOINT_URL", Optional.empty());
+        Endpoints endpoints = new Endpoints(endpoint(env, "AWS_ENDPOINT_URL_S3", common),
+                endpoint(env, "AWS_ENDPOINT_URL_SQS", common), endpoint(env, "AWS_ENDPOINT_URL_SNS", common));
         env.validate();
         return new ProcessorSettings(command, timeout, pull, matchKeys, filter, target, names, concurrency, workDir,
-                topic, queue, maxMessages, wait, visibility, region, endpoint);
+                topic, queue, maxMessages, wait, visibility, region, endpoints);
     }
 
     /** COMMAND: a JSON array of strings (exact argv), or words separated by whitespace (no quoting, no shell). */
@@ -138,6 +138,23 @@ public record ProcessorSettings(
         } catch (IllegalArgumentException e) {
             env.problem("COMMAND is not a JSON array of strings: " + e.getMessage());
             return List.of();
+        }
+    }
+
+    private static Optional<URI> endpoint(Env env, String name, Optional<URI> fallback) {
+        Optional<String> url = env.optional(name);
+        if (url.isEmpty()) {
+            return fallback;
+        }
+        try {
+            URI uri = URI.create(url.get());
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                throw new IllegalArgumentException("no scheme or host");
+            }
+            return Optional.of(uri);
+        } catch (IllegalArgumentException e) {
+            env.problem(name + " is not a URL: '" + url.get() + "'");
+            return fallback;
         }
     }
 

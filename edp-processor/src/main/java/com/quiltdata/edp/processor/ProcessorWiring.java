@@ -58,10 +58,10 @@ public record ProcessorWiring(ProcessorSettings settings, MessageProcessor messa
             System.setProperty("http.maxConnections", String.valueOf(settings.downloadConcurrency() * 2));
         }
         S3Client s3 = AwsClients.configure(S3Client.builder().httpClient(AwsClients.httpClient()),
-                settings.region(), settings.endpoint()).forcePathStyle(settings.endpoint().isPresent()).build();
+                settings.region(), settings.endpoints().s3()).forcePathStyle(settings.endpoints().s3().isPresent()).build();
         Optional<FailureNotifier> notifier = settings.topicArn().map(topic -> new SnsFailureNotifier(
                 AwsClients.configure(SnsClient.builder().httpClient(AwsClients.httpClient()),
-                        settings.region(), settings.endpoint()).build(), topic));
+                        settings.region(), settings.endpoints().sns()).build(), topic));
         Clock clock = Clock.systemUTC();
         Consumer<String> commandOutput = line -> LOG.info("command output", "line", line);
         ProcessBatch useCase = new ProcessBatch(new S3ObjectStore(s3), settings.executionFilter().map(f -> (ExecutionFilter) f),
@@ -73,7 +73,7 @@ public record ProcessorWiring(ProcessorSettings settings, MessageProcessor messa
     /** The poll loop for a queue, with an SQS client built from the same settings. */
     public SqsQueuePoller poller(String queueUrl, Consumer<String> metricsSink) {
         SqsClient sqs = AwsClients.configure(SqsClient.builder().httpClient(AwsClients.httpClient()),
-                settings.region(), settings.endpoint()).build();
+                settings.region(), settings.endpoints().sqs()).build();
         return new SqsQueuePoller(sqs, queueUrl, messages, settings.maxMessages(), settings.waitSeconds(),
                 settings.visibilityTimeout(), metricsSink);
     }
