@@ -229,8 +229,8 @@ public final class PackagePrefix {
         return reader.read(location, MAX_METADATA_BYTES);
     }
 
-    private static PhysicalKey location(ListedObject o) {
-        return new PhysicalKey(o.bucket(), o.key(), o.versionId());
+    private PhysicalKey location(ListedObject o) {
+        return lister.location(o);
     }
 
     private List<ManifestEntry> hash(String folder, List<ListedObject> objects) {

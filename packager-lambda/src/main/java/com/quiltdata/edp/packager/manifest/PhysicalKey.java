@@ -3,18 +3,39 @@ package com.quiltdata.edp.packager.manifest;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
-/** Where an entry's bytes are: an S3 object, pinned to a version when the bucket has one. */
+/**
+ * Where an entry's bytes are: an S3 object, pinned to a version when the bucket has one, or a local
+ * file. A local file is quilt3's {@code PhysicalKey} with bucket {@code None}: {@code bucket} is null,
+ * {@code key} the absolute path, and there is no version ({@link #file}, {@link #isLocal}).
+ */
 public record PhysicalKey(String bucket, String key, Optional<String> versionId) {
 
     public PhysicalKey {
-        if (bucket == null || bucket.isEmpty()) {
+        versionId = versionId == null ? Optional.empty() : versionId;
+        if (bucket == null) {
+            if (key == null || !key.startsWith("/")) {
+                throw new IllegalArgumentException("a local physical key needs an absolute path, got " + key);
+            }
+            if (versionId.isPresent()) {
+                throw new IllegalArgumentException("a local physical key has no version");
+            }
+        } else if (bucket.isEmpty()) {
             throw new IllegalArgumentException("a physical key needs a bucket");
         }
-        versionId = versionId == null ? Optional.empty() : versionId;
     }
 
     public static PhysicalKey of(String bucket, String key, String versionId) {
         return new PhysicalKey(bucket, key, Optional.ofNullable(versionId));
+    }
+
+    /** A local file, written as {@code file:///abs/path} (a local registry's physical keys). */
+    public static PhysicalKey file(java.nio.file.Path path) {
+        String absolute = path.toAbsolutePath().normalize().toString().replace(java.io.File.separatorChar, '/');
+        return new PhysicalKey(null, absolute.startsWith("/") ? absolute : "/" + absolute, Optional.empty());
+    }
+
+    public boolean isLocal() {
+        return bucket == null;
     }
 
     /**
@@ -23,6 +44,9 @@ public record PhysicalKey(String bucket, String key, Optional<String> versionId)
      * {@code #fragment} is dropped.
      */
     public static PhysicalKey parse(String url) {
+        if (url != null && url.startsWith("file://")) {
+            return parseFile(url);
+        }
         if (url == null || !url.startsWith("s3://")) {
             throw new IllegalArgumentException("not an s3:// URL: " + url);
         }
@@ -59,6 +83,26 @@ public record PhysicalKey(String bucket, String key, Optional<String> versionId)
         return PhysicalKey.of(bucket, key, versionId);
     }
 
+    /** {@code file:///abs/path} (or {@code file://localhost/abs/path}), percent-decoded as quilt3 does. */
+    private static PhysicalKey parseFile(String url) {
+        String rest = url.substring("file://".length());
+        int cut = rest.length();
+        for (char c : new char[] {'?', '#'}) {
+            int i = rest.indexOf(c);
+            if (i >= 0) {
+                cut = Math.min(cut, i);
+            }
+        }
+        rest = rest.substring(0, cut);
+        if (rest.startsWith("localhost/")) {
+            rest = rest.substring("localhost".length());
+        }
+        if (!rest.startsWith("/")) {
+            throw new IllegalArgumentException("file:// URL without an absolute path: " + url);
+        }
+        return new PhysicalKey(null, percentDecode(rest, false), Optional.empty());
+    }
+
     /** Decodes {@code %XX} escapes as UTF-8; with {@code form}, {@code +} is a space. */
     public static String percentDecode(String text, boolean form) {
         if (text.indexOf('%') < 0 && !(form && text.indexOf('+') >= 0)) {
@@ -88,8 +132,14 @@ public record PhysicalKey(String bucket, String key, Optional<String> versionId)
         return Character.digit(c, 16) >= 0;
     }
 
-    /** quilt3's URL form: {@code s3://bucket/<quoted key>?versionId=<form-encoded id>}. */
+    /**
+     * quilt3's URL form: {@code s3://bucket/<quoted key>?versionId=<form-encoded id>}, or
+     * {@code file://<quoted absolute path>} for a local file.
+     */
     public String toUrl() {
+        if (isLocal()) {
+            return "file://" + quote(key);
+        }
         StringBuilder url = new StringBuilder("s3://").append(bucket).append('/').append(quote(key));
         versionId.ifPresent(v -> url.append("?versionId=").append(formEncode(v)));
         return url.toString();

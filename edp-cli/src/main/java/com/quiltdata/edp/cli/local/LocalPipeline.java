@@ -1,0 +1,211 @@
+package com.quiltdata.edp.cli.local;
+
+import com.quiltdata.edp.cli.DatabaseLogin;
+import com.quiltdata.edp.cli.UsageException;
+import com.quiltdata.edp.config.BucketSettings;
+import com.quiltdata.edp.config.DatabaseSettings;
+import com.quiltdata.edp.domain.PrefixRule;
+import com.quiltdata.edp.emit.Deadline;
+import com.quiltdata.edp.emit.EmitSettings;
+import com.quiltdata.edp.emit.EmitTick;
+import com.quiltdata.edp.emit.EmitWiring;
+import com.quiltdata.edp.emit.domain.ReadinessRules;
+import com.quiltdata.edp.emit.jq.JqReadyFilter;
+import com.quiltdata.edp.observe.Metrics;
+import com.quiltdata.edp.packager.PackagePrefix;
+import com.quiltdata.edp.packager.PackagerWiring;
+import com.quiltdata.edp.packager.jdbc.JdbcRevisionStore;
+import com.quiltdata.edp.packager.port.Notifier;
+import com.quiltdata.edp.packager.port.PackageRevision;
+import com.quiltdata.edp.postgres.Database;
+import com.quiltdata.edp.store.ObjectEventRecorder;
+import com.quiltdata.edp.store.StoreWiring;
+import com.quiltdata.edp.store.migrate.DatabaseMigrator;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * EDP on one machine: the folder's changes become S3 object events recorded by the store's
+ * {@link ObjectEventRecorder}, the emit Lambda's {@link EmitTick} fires ready batches, and the
+ * packager's {@link PackagePrefix} writes each one as a package in {@code <folder>/.quilt/}. Each
+ * {@link #step()} scans once and runs one tick; the caller decides how often.
+ */
+public final class LocalPipeline implements AutoCloseable {
+    private static final int RECORD_CHUNK = 1000;
+
+    /** The stack's thresholds and options, as {@code edp local} takes them. */
+    public record Rules(int depth, int count, Duration quiet, Duration maxAge, List<String> ignores,
+            List<String> sentinels, Optional<String> filter) {}
+
+    private final LocalFolder folder;
+    private final FolderScanner scanner;
+    private final FolderChangeEvents events;
+    private final ObjectEventRecorder recorder;
+    private final EmitTick tick;
+    private final LocalListener listener;
+    private final Clock clock;
+    private final List<Database> databases;
+    private final ExecutorService workers;
+
+    private LocalPipeline(LocalFolder folder, FolderScanner scanner, FolderChangeEvents events, ObjectEventRecorder recorder,
+            EmitTick tick, LocalListener listener, Clock clock, List<Database> databases, ExecutorService workers) {
+        this.folder = folder;
+        this.scanner = scanner;
+        this.events = events;
+        this.recorder = recorder;
+        this.tick = tick;
+        this.listener = listener;
+        this.clock = clock;
+        this.databases = databases;
+        this.workers = workers;
+    }
+
+    /** Migrates the database, reads what was recorded before (a restart) and wires the three functions. */
+    public static LocalPipeline open(LocalFolder folder, Rules rules, DatabaseLogin login, Clock clock, LocalListener listener) {
+        PrefixRule prefixRule;
+        ReadinessRules readiness;
+        Optional<JqReadyFilter> filter = Optional.empty();
+        try {
+            prefixRule = new PrefixRule(rules.depth(), rules.ignores());
+            readiness = new ReadinessRules(rules.count(), rules.quiet(), rules.maxAge(), rules.sentinels());
+            if (rules.filter().isPresent()) {
+                filter = Optional.of(JqReadyFilter.compile(rules.filter().get()));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage(), "see 'edp local --help' for the form of each option");
+        }
+        try {
+            DatabaseMigrator.migrate(login.jdbcUrl(), login.user(), login.password());
+        } catch (RuntimeException e) {
+            throw new UsageException("cannot prepare the database at " + login.jdbcUrl() + ": " + rootMessage(e),
+                    "check --jdbc-url, --db-user and --db-password, or leave them out to use the embedded PostgreSQL");
+        }
+        Database storeDb = login.database();
+        Database emitDb = login.database();
+        Database packagerDb = login.database();
+        Metrics metrics = new Metrics("local", clock, line -> { });
+
+        FolderScanner scanner = new FolderScanner(folder.root());
+        long lastSequencer = remember(storeDb, folder, scanner);
+        FolderChangeEvents events = new FolderChangeEvents(folder.bucket(), lastSequencer);
+        ObjectEventRecorder recorder = StoreWiring.of(new BucketSettings(List.of(folder.bucket()), prefixRule),
+                storeDb, clock, metrics).recorder();
+
+        FolderObjectReader reader = new FolderObjectReader(folder);
+        ExecutorService workers = PackagerWiring.workers(Math.max(2, Runtime.getRuntime().availableProcessors()));
+        Notifier notifier = new Notifier() {
+            @Override
+            public void packageCreated(PackageRevision revision) {
+                listener.packageWritten(revision);
+            }
+
+            @Override
+            public void packageFailed(Failure failure) {
+                // the publisher reports failures with the batch they belong to
+            }
+        };
+        PackagePrefix packager = new PackagePrefix(new FolderObjectLister(folder), new FolderContentHasher(folder),
+                new FolderObjectCopier(), reader, new FolderPackageRegistry(folder, reader), new JdbcRevisionStore(packagerDb),
+                notifier, workers, clock, Duration.ZERO, Path.of(System.getProperty("java.io.tmpdir")));
+        EmitSettings emitSettings = new EmitSettings(new DatabaseSettings(login.jdbcUrl(), login.user(),
+                Optional.of(login.password()), Optional.empty()), readiness, filter, "local", Optional.empty(), "local",
+                Optional.empty());
+        EmitTick tick = EmitWiring.assemble(emitDb, new InProcessEventPublisher(packager, listener, clock), Optional.empty(),
+                emitSettings, clock, metrics, Duration.ZERO);
+        return new LocalPipeline(folder, scanner, events, recorder, tick, listener, clock,
+                List.of(storeDb, emitDb, packagerDb), workers);
+    }
+
+    /** Seeds the scanner with the files recorded before; returns the newest sequencer used. */
+    private static long remember(Database db, LocalFolder folder, FolderScanner scanner) {
+        try {
+            return db.inTransaction(c -> {
+                long last = 0;
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT object_key, kind, etag, sequencer FROM object_state WHERE bucket = ?")) {
+                    ps.setString(1, folder.bucket());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            last = Math.max(last, FolderChangeEvents.sequencerValue(rs.getString(4)));
+                            FolderScanner.Fingerprint fp = FolderScanner.Fingerprint.fromEtag(rs.getString(3));
+                            if ("created".equals(rs.getString(2)) && fp != null) {
+                                scanner.remember(rs.getString(1), fp);
+                            }
+                        }
+                    }
+                }
+                return last;
+            });
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read what was recorded before: " + e.getMessage(), e);
+        }
+    }
+
+    public LocalFolder folder() {
+        return folder;
+    }
+
+    /** One scan of the folder (its changes recorded), then one emit tick (ready batches packaged). */
+    public EmitTick.Summary step() {
+        List<FolderScanner.Change> changes = scanner.scan();
+        if (!changes.isEmpty()) {
+            record(changes);
+        }
+        return tick.run(Deadline.none());
+    }
+
+    private void record(List<FolderScanner.Change> changes) {
+        Instant now = clock.instant();
+        int created = 0;
+        int deleted = 0;
+        int stored = 0;
+        for (int from = 0; from < changes.size(); from += RECORD_CHUNK) {
+            List<FolderScanner.Change> chunk = changes.subList(from, Math.min(changes.size(), from + RECORD_CHUNK));
+            Map<String, FolderScanner.Change> byId = new HashMap<>();
+            List<ObjectEventRecorder.Message> messages = new ArrayList<>(chunk.size());
+            for (FolderScanner.Change change : chunk) {
+                String id = "m" + messages.size();
+                byId.put(id, change);
+                messages.add(new ObjectEventRecorder.Message(id, events.body(change, now)));
+            }
+            ObjectEventRecorder.Outcome outcome = recorder.record(messages);
+            for (String failed : outcome.failedMessageIds()) {
+                scanner.retry(byId.remove(failed));
+            }
+            for (FolderScanner.Change change : byId.values()) {
+                if (change.deleted()) {
+                    deleted++;
+                } else {
+                    created++;
+                }
+            }
+            stored += outcome.recorded().stored();
+        }
+        listener.recorded(created, deleted, stored);
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return String.valueOf(t.getMessage());
+    }
+
+    @Override
+    public void close() {
+        workers.shutdown();
+        databases.forEach(Database::close);
+    }
+}
