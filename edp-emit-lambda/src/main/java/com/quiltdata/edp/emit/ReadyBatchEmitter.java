@@ -9,7 +9,6 @@ import com.quiltdata.edp.emit.domain.Trigger;
 import com.quiltdata.edp.emit.port.BatchClaim;
 import com.quiltdata.edp.emit.port.BatchClaim.Fired;
 import com.quiltdata.edp.emit.port.BatchRepository;
-import com.quiltdata.edp.emit.port.BatchRepository.Cursor;
 import com.quiltdata.edp.emit.port.BatchRepository.DueQuery;
 import com.quiltdata.edp.emit.port.BatchRepository.ManualClaim;
 import com.quiltdata.edp.emit.port.EventPublisher;
@@ -31,8 +30,9 @@ import java.util.UUID;
  * The use case of one tick: find the open batches that are ready and publish exactly one
  * {@code package-objects-ready} event for each.
  *
- * <p>Work goes in rounds. Each round claims up to {@code roundSize} due batches in one transaction
- * ({@code FOR UPDATE SKIP LOCKED}, so a concurrent tick takes other batches), decides their trigger,
+ * <p>The tick lists the due batches once, then works in rounds. Each round claims up to
+ * {@code roundSize} of them in one transaction ({@code FOR UPDATE SKIP LOCKED}, re-checking that
+ * they are still open and due, so a concurrent tick takes other batches), decides their trigger,
  * publishes them a slice at a time, marks the published ones emitted and commits. Batches whose
  * entries failed stay open and due for the next tick; a crash before the commit leaves every
  * claimed batch open, to be published again with the same batch id. The tick stops before the
@@ -78,23 +78,23 @@ public final class ReadyBatchEmitter {
     public EmitSummary emitDue(Deadline deadline) {
         Instant now = clock.instant();
         Tally tally = new Tally(now);
-        Cursor cursor = Cursor.START;
-        while (true) {
+        if (outOfTime(deadline)) {
+            tally.stoppedEarly = true;
+            return tally.summary();
+        }
+        DueQuery query = new DueQuery(now, rules, filter.map(ReadyFilter::expression));
+        List<UUID> due = batches.findDue(query);
+        for (int from = 0; from < due.size(); from += roundSize) {
             if (outOfTime(deadline)) {
                 tally.stoppedEarly = true;
                 break;
             }
-            int claimed;
-            try (BatchClaim claim = batches.claimDue(
-                    new DueQuery(now, rules, filter.map(ReadyFilter::expression), cursor, roundSize))) {
-                List<OpenBatch> due = claim.batches();
-                claimed = due.size();
-                if (claimed == 0) {
-                    break;
+            try (BatchClaim claim = batches.claim(due.subList(from, Math.min(due.size(), from + roundSize)), query)) {
+                List<OpenBatch> claimed = claim.batches();
+                if (claimed.isEmpty()) {
+                    continue;
                 }
-                OpenBatch last = due.get(claimed - 1);
-                cursor = new Cursor(last.openedAt(), last.batchId());
-                List<Decided> ready = decide(claim, due, now, tally);
+                List<Decided> ready = decide(claim, claimed, now, tally);
                 List<Decided> published = publish(ready, deadline, tally);
                 claim.markEmitted(published.stream().map(d -> new Fired(d.batch.batchId(), d.trigger)).toList(), clock.instant());
                 claim.commit();
@@ -104,7 +104,7 @@ public final class ReadyBatchEmitter {
                             "trigger", d.trigger.wireName(), "objects", d.batch.objectCount(), "deleted", d.batch.deletedCount());
                 }
             }
-            if (tally.interrupted || tally.stoppedEarly || claimed < roundSize) {
+            if (tally.interrupted || tally.stoppedEarly) {
                 break;
             }
         }

@@ -344,10 +344,8 @@ class ReadyBatchEmitterTest {
         @Test
         void shouldNeverEmitTheSameBatchFromTwoConcurrentTicks() throws Exception {
             // Given 300 due batches and a slow bus, so the two ticks overlap
-            Set<String> due = new HashSet<>();
-            for (int i = 0; i < 300; i++) {
-                due.add(OpenBatches.insert(f.db, BUCKET, "lab/run-" + i + "/", 5, T0, T0).toString());
-            }
+            Set<String> due = OpenBatches.insertMany(f.db, 300, i -> OpenBatches.batch(BUCKET, "lab/run-" + i + "/").files(5))
+                    .stream().map(UUID::toString).collect(Collectors.toSet());
             f.bus.delayEachCall(Duration.ofMillis(20));
             ReadyBatchEmitter a = f.emitter(RULES);
             ReadyBatchEmitter b = f.emitter(RULES);
@@ -376,10 +374,7 @@ class ReadyBatchEmitterTest {
         @Test
         void shouldRetryFailedEntriesOnTheNextTick() {
             // Given 25 due batches, 3 of which the bus rejects
-            List<UUID> ids = new ArrayList<>();
-            for (int i = 0; i < 25; i++) {
-                ids.add(OpenBatches.insert(f.db, BUCKET, "lab/run-" + i + "/", 5, T0, T0));
-            }
+            List<UUID> ids = OpenBatches.insertMany(f.db, 25, i -> OpenBatches.batch(BUCKET, "lab/run-" + i + "/").files(5));
             Set<String> rejected = Set.of("lab/run-3/", "lab/run-13/", "lab/run-23/");
             f.bus.failEntries(e -> rejected.contains(e.detail().path("prefix").asText()), "ThrottlingException");
             ReadyBatchEmitter emitter = f.emitter(RULES);
@@ -403,9 +398,7 @@ class ReadyBatchEmitterTest {
 
         @Test
         void shouldStopAndKeepEverythingDueWhenTheBusIsDown() {
-            for (int i = 0; i < 15; i++) {
-                OpenBatches.insert(f.db, BUCKET, "lab/run-" + i + "/", 5, T0, T0);
-            }
+            OpenBatches.insertMany(f.db, 15, i -> OpenBatches.batch(BUCKET, "lab/run-" + i + "/").files(5));
             f.bus.failNextCalls(1000, 500);
             ReadyBatchEmitter emitter = f.emitter(RULES);
 
@@ -452,9 +445,7 @@ class ReadyBatchEmitterTest {
         void shouldStopBeforeTheDeadlineAndNeverHalfMarkABacklog() {
             // Given a backlog of 250 due batches and an invocation with 15 s left, where every
             // PutEvents call takes a second and 10 s are kept in reserve
-            for (int i = 0; i < 250; i++) {
-                OpenBatches.insert(f.db, BUCKET, "lab/run-" + i + "/", 5, T0, T0);
-            }
+            OpenBatches.insertMany(f.db, 250, i -> OpenBatches.batch(BUCKET, "lab/run-" + i + "/").files(5));
             AtomicInteger remainingSeconds = new AtomicInteger(15);
             Deadline deadline = () -> Duration.ofSeconds(remainingSeconds.get() - f.bus.calls());
             ReadyBatchEmitter emitter = new ReadyBatchEmitter(new com.quiltdata.edp.emit.postgres.JdbcBatchRepository(f.database()),

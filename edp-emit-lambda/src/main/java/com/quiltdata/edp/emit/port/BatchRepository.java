@@ -2,6 +2,7 @@ package com.quiltdata.edp.emit.port;
 
 import com.quiltdata.edp.emit.domain.ReadinessRules;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -9,12 +10,18 @@ import java.util.UUID;
 public interface BatchRepository {
 
     /**
-     * Opens a transaction and locks up to {@code limit} open batches that are due under the rules
-     * at {@code now}, skipping batches another transaction holds, oldest first, strictly after the
-     * cursor. With a filter expression, batches it held back and that have not changed since are
-     * left out unless they reached max age.
+     * The open batches that are due under the rules at {@code now}, oldest first, read without
+     * locking. With a filter expression, batches it held back and that have not changed since are
+     * left out unless they reached max age. A batch listed here may be gone or no longer due by the
+     * time it is claimed.
      */
-    BatchClaim claimDue(DueQuery query);
+    List<UUID> findDue(DueQuery query);
+
+    /**
+     * Opens a transaction and locks those of the given batches that are still open and due,
+     * skipping any another transaction holds.
+     */
+    BatchClaim claim(List<UUID> batchIds, DueQuery query);
 
     /** Opens a transaction and locks the open batch of one prefix, if there is one and it is free. */
     ManualClaim claimOpen(String bucket, String prefix);
@@ -22,12 +29,7 @@ public interface BatchRepository {
     /** How many batches are open and since when the oldest one is (metrics). */
     OpenBatchStats openBatchStats();
 
-    record DueQuery(Instant now, ReadinessRules rules, Optional<String> filterExpression, Cursor after, int limit) {}
-
-    /** Position in the order batches are claimed: opening time, then batch id. */
-    record Cursor(Instant openedAt, UUID batchId) {
-        public static final Cursor START = new Cursor(Instant.EPOCH, new UUID(0, 0));
-    }
+    record DueQuery(Instant now, ReadinessRules rules, Optional<String> filterExpression) {}
 
     record OpenBatchStats(long count, Optional<Instant> oldestOpenedAt) {}
 

@@ -22,10 +22,11 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Batches in PostgreSQL. The claim reads only open batches, walking the partial index on
- * {@code opened_at} from a cursor, so its cost follows the size of the open set and not of the
- * history; sentinel files are looked up per open batch through {@code batch_object}'s
- * {@code (batch_id, file_name)} index, and only for batches no cheaper rule already made due.
+ * Batches in PostgreSQL. Finding due batches reads only open batches (partial indexes on
+ * {@code state = 'open'}), so its cost follows the size of the open set and not of the history;
+ * sentinel files are looked up per open batch in {@code batch_object}'s {@code (batch_id, file_name)}
+ * index, and only for batches no cheaper rule already made due. Claiming locks a list of batch ids
+ * through the primary key and re-checks that each is still open and due.
  */
 public final class JdbcBatchRepository implements BatchRepository {
 
@@ -36,33 +37,43 @@ public final class JdbcBatchRepository implements BatchRepository {
     /*
      * OFFSET 0 keeps this a per-row probe of the (batch_id, file_name) index. Without it the
      * planner turns the EXISTS under OR into a hashed subplan that reads every sentinel-named row
-     * of batch_object, history included, on every claim.
+     * of batch_object, history included. The loose form (any sentinel-named row, deleted or not)
+     * is answered from the index alone; the claim re-checks with the exact form.
      */
-    private static final String SENTINEL = """
+    private static final String SENTINEL_LOOSE = """
+            EXISTS (SELECT 1 FROM batch_object o
+                    WHERE o.batch_id = b.batch_id AND o.file_name = ANY (?::text[]) OFFSET 0)""";
+    private static final String SENTINEL_EXACT = """
             EXISTS (SELECT 1 FROM batch_object o
                     WHERE o.batch_id = b.batch_id AND o.file_name = ANY (?::text[]) AND NOT o.deleted OFFSET 0)""";
 
     /*
-     * Parameters: sentinels (select list), cursor opened_at twice and batch id, count threshold,
-     * quiet cutoff, max-age on/off and cutoff, sentinels (filter), then the hold exclusion (max age
-     * on/off and cutoff, filter expression twice), limit.
+     * Parameters (see bindDue): count threshold, quiet cutoff, max age on/off and cutoff, sentinels
+     * twice, then the hold exclusion: max age on/off and cutoff, filter expression twice.
      */
-    private static final String CLAIM_DUE = "SELECT " + COLUMNS + ",\n"
-            + "       (cardinality(?::text[]) > 0 AND " + SENTINEL + ") AS sentinel_seen\n"
-            + "FROM batch b\n"
+    private static String due(String sentinel) {
+        return "(b.object_count >= ?\n"
+                + "       OR b.last_activity_at <= ?\n"
+                + "       OR (?::boolean AND b.opened_at <= ?)\n"
+                + "       OR (cardinality(?::text[]) > 0 AND " + sentinel + "))\n"
+                + "  AND ((?::boolean AND b.opened_at <= ?) OR ?::text IS NULL\n"
+                + "       OR NOT EXISTS (SELECT 1 FROM batch_hold h\n"
+                + "                      WHERE h.batch_id = b.batch_id AND h.filter = ?\n"
+                + "                        AND h.last_activity_at = b.last_activity_at\n"
+                + "                        AND h.object_count = b.object_count AND h.deleted_count = b.deleted_count))";
+    }
+
+    private static final String FIND_DUE = "SELECT b.batch_id FROM batch b\n"
             + "WHERE b.state = 'open'\n"
-            + "  AND b.opened_at >= ? AND (b.opened_at > ? OR b.batch_id > ?)\n"
-            + "  AND (b.object_count >= ?\n"
-            + "       OR b.last_activity_at <= ?\n"
-            + "       OR (?::boolean AND b.opened_at <= ?)\n"
-            + "       OR (cardinality(?::text[]) > 0 AND " + SENTINEL + "))\n"
-            + "  AND ((?::boolean AND b.opened_at <= ?) OR ?::text IS NULL\n"
-            + "       OR NOT EXISTS (SELECT 1 FROM batch_hold h\n"
-            + "                      WHERE h.batch_id = b.batch_id AND h.filter = ?\n"
-            + "                        AND h.last_activity_at = b.last_activity_at\n"
-            + "                        AND h.object_count = b.object_count AND h.deleted_count = b.deleted_count))\n"
+            + "  AND " + due(SENTINEL_LOOSE) + "\n"
+            + "ORDER BY b.opened_at, b.batch_id";
+
+    private static final String CLAIM = "SELECT " + COLUMNS + ",\n"
+            + "       (cardinality(?::text[]) > 0 AND " + SENTINEL_EXACT + ") AS sentinel_seen\n"
+            + "FROM batch b\n"
+            + "WHERE b.batch_id = ANY (?::uuid[]) AND b.state = 'open'\n"
+            + "  AND " + due(SENTINEL_EXACT) + "\n"
             + "ORDER BY b.opened_at, b.batch_id\n"
-            + "LIMIT ?\n"
             + "FOR UPDATE OF b SKIP LOCKED";
 
     private static final String CLAIM_OPEN = "SELECT " + COLUMNS + ", false AS sentinel_seen\n"
@@ -107,29 +118,35 @@ public final class JdbcBatchRepository implements BatchRepository {
     }
 
     @Override
-    public BatchClaim claimDue(DueQuery q) {
+    public List<UUID> findDue(DueQuery q) {
+        try {
+            return database.inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement(FIND_DUE)) {
+                    bindDue(c, ps, 1, q);
+                    List<UUID> ids = new ArrayList<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            ids.add(rs.getObject(1, UUID.class));
+                        }
+                    }
+                    return ids;
+                }
+            });
+        } catch (SQLException e) {
+            throw new RepositoryUnavailableException("finding due batches failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public BatchClaim claim(List<UUID> batchIds, DueQuery q) {
         Connection c = begin();
-        try (PreparedStatement ps = c.prepareStatement(CLAIM_DUE)) {
+        try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
             String[] sentinels = q.rules().sentinels().toArray(String[]::new);
-            boolean maxAgeOn = q.rules().maxAgeEnabled();
-            OffsetDateTime maxAgeCutoff = time(q.rules().maxAgeCutoff(q.now()).orElse(q.now()));
             int i = 1;
             ps.setArray(i++, c.createArrayOf("text", sentinels));
             ps.setArray(i++, c.createArrayOf("text", sentinels));
-            ps.setObject(i++, time(q.after().openedAt()));
-            ps.setObject(i++, time(q.after().openedAt()));
-            ps.setObject(i++, q.after().batchId());
-            ps.setInt(i++, q.rules().countThreshold());
-            ps.setObject(i++, time(q.rules().quietCutoff(q.now())));
-            ps.setBoolean(i++, maxAgeOn);
-            ps.setObject(i++, maxAgeCutoff);
-            ps.setArray(i++, c.createArrayOf("text", sentinels));
-            ps.setArray(i++, c.createArrayOf("text", sentinels));
-            ps.setBoolean(i++, maxAgeOn);
-            ps.setObject(i++, maxAgeCutoff);
-            ps.setString(i++, q.filterExpression().orElse(null));
-            ps.setString(i++, q.filterExpression().orElse(""));
-            ps.setInt(i++, q.limit());
+            ps.setArray(i++, c.createArrayOf("uuid", batchIds.toArray()));
+            bindDue(c, ps, i, q);
             List<OpenBatch> batches = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -140,6 +157,24 @@ public final class JdbcBatchRepository implements BatchRepository {
         } catch (SQLException e) {
             throw fail(c, "claiming due batches", e);
         }
+    }
+
+    private static int bindDue(Connection c, PreparedStatement ps, int first, DueQuery q) throws SQLException {
+        String[] sentinels = q.rules().sentinels().toArray(String[]::new);
+        boolean maxAgeOn = q.rules().maxAgeEnabled();
+        OffsetDateTime maxAgeCutoff = time(q.rules().maxAgeCutoff(q.now()).orElse(q.now()));
+        int i = first;
+        ps.setInt(i++, q.rules().countThreshold());
+        ps.setObject(i++, time(q.rules().quietCutoff(q.now())));
+        ps.setBoolean(i++, maxAgeOn);
+        ps.setObject(i++, maxAgeCutoff);
+        ps.setArray(i++, c.createArrayOf("text", sentinels));
+        ps.setArray(i++, c.createArrayOf("text", sentinels));
+        ps.setBoolean(i++, maxAgeOn);
+        ps.setObject(i++, maxAgeCutoff);
+        ps.setString(i++, q.filterExpression().orElse(null));
+        ps.setString(i++, q.filterExpression().orElse(""));
+        return i;
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.IntFunction;
 
 /**
  * Writes open batches the way the store Lambda leaves them (batch + batch_object rows), with
@@ -77,11 +78,34 @@ public final class OpenBatches {
     }
 
     public UUID insert(TestDatabase db) {
+        try (Connection c = db.connect()) {
+            return insert(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Inserts many batches over one connection: {@code make} builds the i-th. */
+    public static List<UUID> insertMany(TestDatabase db, int count, IntFunction<OpenBatches> make) {
+        List<UUID> ids = new ArrayList<>();
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            for (int i = 0; i < count; i++) {
+                ids.add(make.apply(i).insert(c));
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return ids;
+    }
+
+    private UUID insert(Connection c) throws SQLException {
         Instant last = lastActivityAt == null ? openedAt : lastActivityAt;
         int created = (int) objects.stream().filter(o -> !o.deleted).count();
         int deleted = objects.size() - created;
         long bytes = objects.stream().filter(o -> !o.deleted).mapToLong(Obj::size).sum();
-        try (Connection c = db.connect()) {
+        {
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO batch (batch_id, bucket, prefix, state, object_count, deleted_count, total_bytes,
                                        first_event_time, last_event_time, opened_at, last_activity_at)
@@ -99,8 +123,6 @@ public final class OpenBatches {
                 ps.executeUpdate();
             }
             addObjects(c, batchId, objects, last);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
         }
         return batchId;
     }
