@@ -1,10 +1,62 @@
 package com.quiltdata.edp.cli;
 
+import com.quiltdata.edp.config.BucketSettings;
+import com.quiltdata.edp.domain.PrefixRule;
+import com.quiltdata.edp.json.Json;
+import com.quiltdata.edp.observe.Metrics;
+import com.quiltdata.edp.postgres.Database;
+import com.quiltdata.edp.store.ObjectEventRecorder;
+import com.quiltdata.edp.store.StoreWiring;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Array;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
-@Command(name = "backfill", mixinStandardHelpOptions = true, description = "not yet available")
+/**
+ * {@code edp backfill s3://bucket/prefix}: lists the objects and records those EDP never saw as
+ * {@code Object Created} events, through the store's own recorder. Event ids are derived from
+ * bucket, key, ETag and modification time, so a second run records nothing new.
+ */
+@Command(name = "backfill", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Record objects EDP never saw (written before EDP was deployed, or events lost) so they get packaged.",
+            "Running it twice changes nothing."})
 public final class BackfillCommand implements Callable<Integer> {
+    private static final int PAGE = 1000;
+
+    @Parameters(index = "0", paramLabel = "s3://BUCKET/PREFIX")
+    String url;
+
+    @Option(names = "--depth", paramLabel = "N", description = "prefix depth (default: BUCKET_PREFIX_DEPTH, or 2)")
+    Integer depth;
+
+    @Option(names = "--ignore", paramLabel = "GLOB", split = ",", description = "keys to ignore (default: BUCKET_IGNORE_PREFIXES)")
+    List<String> ignores;
+
+    @Mixin
+    DatabaseOptions database = new DatabaseOptions();
+
+    @Mixin
+    S3Options aws = new S3Options();
+
     private final Terminal terminal;
 
     public BackfillCommand(Terminal terminal) {
@@ -12,7 +64,105 @@ public final class BackfillCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
-        throw new UsageException("edp backfill is not available yet", "use edp demo or edp local");
+    public Integer call() throws Exception {
+        String[] bp = S3Options.bucketAndPrefix(url, "backfill");
+        String bucket = bp[0];
+        String prefix = bp[1];
+        int d = depth != null ? depth : Integer.parseInt(System.getenv().getOrDefault("BUCKET_PREFIX_DEPTH", "2"));
+        List<String> globs = ignores != null ? ignores : List.of(System.getenv().getOrDefault("BUCKET_IGNORE_PREFIXES", "").split(","))
+                .stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+        PrefixRule rule;
+        try {
+            rule = new PrefixRule(d, globs);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage(), "--depth is 1 or more; --ignore takes globs such as raw/* or **/*.tmp");
+        }
+        Clock clock = Clock.systemUTC();
+        DatabaseLogin login = database.login(System.getenv());
+        long listed = 0;
+        long known = 0;
+        long stored = 0;
+        long ignored = 0;
+        try (Database db = login.database(); S3Client s3 = aws.s3()) {
+            ObjectEventRecorder recorder = StoreWiring.of(new BucketSettings(List.of(bucket), rule), db, clock,
+                    new Metrics("cli", clock, line -> { })).recorder();
+            try {
+                for (ListObjectsV2Response page : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix).maxKeys(PAGE))) {
+                    List<S3Object> objects = page.contents();
+                    listed += objects.size();
+                    Set<String> seen = knownKeys(db, bucket, objects.stream().map(S3Object::key).toList());
+                    List<ObjectEventRecorder.Message> messages = new ArrayList<>();
+                    for (S3Object o : objects) {
+                        if (seen.contains(o.key())) {
+                            known++;
+                        } else if (!o.key().endsWith("/")) {
+                            messages.add(new ObjectEventRecorder.Message(o.key(), body(bucket, o)));
+                        }
+                    }
+                    if (!messages.isEmpty()) {
+                        ObjectEventRecorder.Outcome outcome = recorder.record(messages);
+                        if (!outcome.failedMessageIds().isEmpty()) {
+                            throw new IllegalStateException(outcome.failedMessageIds().size() + " objects could not be recorded; run it again");
+                        }
+                        stored += outcome.recorded().stored();
+                        ignored += outcome.ignored();
+                    }
+                    terminal.progress("backfill", listed, -1, stored + " recorded, " + known + " already known");
+                }
+            } catch (S3Exception e) {
+                terminal.progressDone();
+                throw new UsageException("cannot list s3://" + bucket + "/" + prefix + ": " + e.awsErrorDetails().errorMessage(),
+                        "check the bucket name, your AWS credentials and region (--region), or --endpoint-url for a local S3");
+            }
+        }
+        terminal.progressDone();
+        terminal.line("backfill s3://" + bucket + "/" + prefix + ": " + listed + " objects listed, " + stored + " recorded, "
+                + known + " already known" + (ignored > 0 ? ", " + ignored + " ignored (bucket root, .quilt/ or --ignore)" : ""));
+        return EdpCommand.OK;
+    }
+
+    /** The keys of the bucket EDP already has a state for. */
+    private static Set<String> knownKeys(Database db, String bucket, List<String> keys) throws SQLException {
+        if (keys.isEmpty()) {
+            return Set.of();
+        }
+        return db.inTransaction(c -> {
+            Set<String> found = new HashSet<>();
+            Array array = c.createArrayOf("text", keys.toArray());
+            try (PreparedStatement ps = c.prepareStatement("SELECT object_key FROM object_state WHERE bucket = ? AND object_key = ANY(?)")) {
+                ps.setString(1, bucket);
+                ps.setArray(2, array);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        found.add(rs.getString(1));
+                    }
+                }
+            }
+            return found;
+        });
+    }
+
+    /** An S3 Object Created event as EventBridge delivers it, with an id derived from what the listing shows. */
+    static String body(String bucket, S3Object o) {
+        String id = "backfill-" + UUID.nameUUIDFromBytes((bucket + "\n" + o.key() + "\n" + o.eTag() + "\n" + o.lastModified())
+                .getBytes(StandardCharsets.UTF_8));
+        Map<String, Object> object = new LinkedHashMap<>();
+        object.put("key", URLEncoder.encode(o.key(), StandardCharsets.UTF_8).replace("%2F", "/"));
+        object.put("size", o.size());
+        object.put("etag", o.eTag() == null ? null : o.eTag().replace("\"", ""));
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("version", "0");
+        detail.put("bucket", Map.of("name", bucket));
+        detail.put("object", object);
+        detail.put("reason", "Backfill");
+        Map<String, Object> envelope = new LinkedHashMap<>();
+        envelope.put("version", "0");
+        envelope.put("id", id);
+        envelope.put("detail-type", "Object Created");
+        envelope.put("source", "aws.s3");
+        envelope.put("time", o.lastModified().toString());
+        envelope.put("resources", List.of("arn:aws:s3:::" + bucket));
+        envelope.put("detail", detail);
+        return Json.write(envelope);
     }
 }

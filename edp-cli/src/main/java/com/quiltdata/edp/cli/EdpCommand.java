@@ -38,6 +38,8 @@ public final class EdpCommand implements Runnable {
     public static int execute(Terminal terminal, String... args) {
         CommandLine cli = new CommandLine(new EdpCommand(), new TerminalFactory(terminal));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setOut(terminal.outWriter());
+        cli.setErr(terminal.errWriter());
         cli.setParameterExceptionHandler((ex, arguments) -> {
             CommandLine cmd = ex.getCommandLine();
             terminal.error("edp: " + ex.getMessage());

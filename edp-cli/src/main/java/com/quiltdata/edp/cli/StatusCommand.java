@@ -1,10 +1,55 @@
 package com.quiltdata.edp.cli;
 
+import com.quiltdata.edp.emit.domain.OpenBatch;
+import com.quiltdata.edp.emit.domain.ReadinessRules;
+import com.quiltdata.edp.json.Json;
+import com.quiltdata.edp.postgres.Database;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-@Command(name = "status", mixinStandardHelpOptions = true, description = "not yet available")
+/**
+ * {@code edp status}: the open batches per prefix (counts, bytes, first and last event, when and
+ * why each will fire under the thresholds) and the recent package revisions.
+ */
+@Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Open batches per prefix (counts, bytes, events, when and why each fires) and recent package revisions.")
 public final class StatusCommand implements Callable<Integer> {
+    @Option(names = "--json", description = "print JSON for scripts")
+    boolean json;
+
+    @Option(names = "--revisions", paramLabel = "N", defaultValue = "10", description = "recent revisions to show (default: ${DEFAULT-VALUE})")
+    int revisions;
+
+    @Option(names = "--count", paramLabel = "N", description = "count threshold (default: BUCKET_THRESHOLD_EVENT_COUNT, or 20)")
+    Integer count;
+
+    @Option(names = "--quiet", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "quiet period (default: BUCKET_THRESHOLD_DURATION, or 300s)")
+    Duration quiet;
+
+    @Option(names = "--max-age", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "max age (default: BUCKET_THRESHOLD_MAX_AGE, or off)")
+    Duration maxAge;
+
+    @Option(names = "--sentinel", paramLabel = "NAME", split = ",", description = "sentinel file names (default: BUCKET_READY_SENTINELS)")
+    List<String> sentinels;
+
+    @Mixin
+    DatabaseOptions database = new DatabaseOptions();
+
     private final Terminal terminal;
 
     public StatusCommand(Terminal terminal) {
@@ -12,7 +57,130 @@ public final class StatusCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
-        throw new UsageException("edp status is not available yet", "use edp demo or edp local");
+    public Integer call() throws Exception {
+        Map<String, String> env = System.getenv();
+        DurationConverter seconds = new DurationConverter();
+        ReadinessRules rules;
+        try {
+            rules = new ReadinessRules(count != null ? count : Integer.parseInt(env.getOrDefault("BUCKET_THRESHOLD_EVENT_COUNT", "20")),
+                    quiet != null ? quiet : seconds.convert(env.getOrDefault("BUCKET_THRESHOLD_DURATION", "300")),
+                    maxAge != null ? maxAge : seconds.convert(env.getOrDefault("BUCKET_THRESHOLD_MAX_AGE", "0")),
+                    sentinels != null ? sentinels : List.of(env.getOrDefault("BUCKET_READY_SENTINELS", "").split(",")).stream()
+                            .map(String::trim).filter(s -> !s.isEmpty()).toList());
+        } catch (RuntimeException e) {
+            throw new UsageException("invalid thresholds: " + e.getMessage(), "pass --count, --quiet, --max-age as the stack has them");
+        }
+        Instant now = Clock.systemUTC().instant();
+        List<Map<String, Object>> batches = new ArrayList<>();
+        List<Map<String, Object>> recent = new ArrayList<>();
+        try (Database db = database.login(env).database()) {
+            db.inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT b.batch_id, b.bucket, b.prefix, b.object_count, b.deleted_count,"
+                        + " b.total_bytes, b.first_event_time, b.last_event_time, b.opened_at, b.last_activity_at,"
+                        + " EXISTS (SELECT 1 FROM batch_object o WHERE o.batch_id = b.batch_id AND NOT o.deleted AND o.file_name = ANY(?))"
+                        + " FROM batch b WHERE b.state = 'open' ORDER BY b.opened_at")) {
+                    ps.setArray(1, c.createArrayOf("text", rules.sentinels().toArray()));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            OpenBatch b = new OpenBatch((java.util.UUID) rs.getObject(1), rs.getString(2), rs.getString(3), rs.getInt(4),
+                                    rs.getInt(5), rs.getLong(6), instant(rs, 7), instant(rs, 8), instant(rs, 9), instant(rs, 10),
+                                    rs.getBoolean(11));
+                            batches.add(describe(b, rules, now));
+                        }
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("SELECT registry, package_name, top_hash, object_count, total_bytes,"
+                        + " created_at, batch_id FROM package_revision ORDER BY created_at DESC, revision_id DESC LIMIT ?")) {
+                    ps.setInt(1, Math.max(0, revisions));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            Map<String, Object> r = new LinkedHashMap<>();
+                            r.put("registry", rs.getString(1));
+                            r.put("package", rs.getString(2));
+                            r.put("top_hash", rs.getString(3));
+                            r.put("objects", rs.getInt(4));
+                            r.put("total_bytes", rs.getLong(5));
+                            r.put("created_at", instant(rs, 6).toString());
+                            r.put("batch_id", rs.getString(7));
+                            recent.add(r);
+                        }
+                    }
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            throw new UsageException("cannot read the EDP database: " + e.getMessage(),
+                    "check --jdbc-url/--db-user/--db-password (or DB_*), and that the stack's migrations ran");
+        }
+        if (json) {
+            terminal.line(Json.write(Map.of("open_batches", batches, "recent_revisions", recent)));
+            return EdpCommand.OK;
+        }
+        terminal.line("Open batches (" + batches.size() + ")" + (batches.isEmpty() ? ": none" : ""));
+        if (!batches.isEmpty()) {
+            List<List<String>> rows = new ArrayList<>();
+            rows.add(List.of("bucket", "prefix", "objects", "deleted", "bytes", "first event", "last event", "fires", "why"));
+            for (Map<String, Object> b : batches) {
+                rows.add(List.of(str(b.get("bucket")), str(b.get("prefix")), str(b.get("object_count")), str(b.get("deleted_count")),
+                        Terminal.bytes((Long) b.get("total_bytes")), str(b.get("first_event_time")), str(b.get("last_event_time")),
+                        str(b.get("fires")), str(b.get("why"))));
+            }
+            terminal.table(rows);
+        }
+        terminal.line("");
+        terminal.line("Recent revisions (" + recent.size() + ")" + (recent.isEmpty() ? ": none" : ""));
+        if (!recent.isEmpty()) {
+            List<List<String>> rows = new ArrayList<>();
+            rows.add(List.of("created", "registry", "package", "files", "bytes", "top hash"));
+            for (Map<String, Object> r : recent) {
+                rows.add(List.of(str(r.get("created_at")), str(r.get("registry")), str(r.get("package")), str(r.get("objects")),
+                        Terminal.bytes((Long) r.get("total_bytes")), str(r.get("top_hash")).substring(0, 12)));
+            }
+            terminal.table(rows);
+        }
+        return EdpCommand.OK;
+    }
+
+    /** When and why a batch fires under the rules, using the emit Lambda's own readiness rules. */
+    static Map<String, Object> describe(OpenBatch b, ReadinessRules rules, Instant now) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("bucket", b.bucket());
+        m.put("prefix", b.prefix());
+        m.put("batch_id", b.batchId().toString());
+        m.put("object_count", b.objectCount());
+        m.put("deleted_count", b.deletedCount());
+        m.put("total_bytes", b.totalBytes());
+        m.put("first_event_time", String.valueOf(b.firstEventTime()));
+        m.put("last_event_time", String.valueOf(b.lastEventTime()));
+        ReadinessRules.Conditions c = rules.conditionsOf(b, now);
+        Instant at;
+        String why;
+        if (c.any()) {
+            at = now;
+            why = c.filtered().map(t -> t.wireName()).orElse("max_age") + " (due on the next tick, unless a ready filter holds it)";
+        } else {
+            at = b.lastActivityAt().plus(rules.quietPeriod());
+            why = "quiet: no activity for " + DurationConverter.show(rules.quietPeriod()) + "; or count at "
+                    + (rules.countThreshold() - b.objectCount()) + " more files";
+            if (rules.maxAgeEnabled() && b.openedAt().plus(rules.maxAge()).isBefore(at)) {
+                at = b.openedAt().plus(rules.maxAge());
+                why = "max_age: open for " + DurationConverter.show(rules.maxAge()) + "; or count at "
+                        + (rules.countThreshold() - b.objectCount()) + " more files";
+            }
+        }
+        m.put("fires_at", at.toString());
+        m.put("fires", at.equals(now) ? "now" : "in " + DurationConverter.show(Duration.ofSeconds(
+                Math.max(0, Duration.between(now, at).toSeconds()))));
+        m.put("why", why);
+        return m;
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static String str(Object o) {
+        return String.valueOf(o);
     }
 }

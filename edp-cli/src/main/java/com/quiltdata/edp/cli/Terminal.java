@@ -25,6 +25,15 @@ public final class Terminal {
         return new Terminal(System.out, System.err, System.console() != null);
     }
 
+    /** Where picocli prints help and usage. */
+    public java.io.PrintWriter outWriter() {
+        return new java.io.PrintWriter(out, true);
+    }
+
+    public java.io.PrintWriter errWriter() {
+        return new java.io.PrintWriter(err, true);
+    }
+
     public boolean interactive() {
         return interactive;
     }
