@@ -185,6 +185,31 @@ class ReadyBatchEmitterTest {
         }
 
         @Test
+        void shouldLookAgainWhenAFileArrivesInABatchAlreadyLookedAt() {
+            // Given a batch looked at once and found without a sentinel
+            UUID id = OpenBatches.batch(BUCKET, "lab/run-1/").files(1).insert(f.db);
+            ReadyBatchEmitter emitter = f.emitter(RULES);
+            f.tick(emitter);
+            assertEquals(1, f.count("SELECT count(*) FROM batch_sentinel_check WHERE batch_id = ? AND NOT sentinel_seen", id));
+
+            // When the sentinel arrives, then the next tick fires the batch and forgets the answer
+            f.clock.advance(Duration.ofSeconds(30));
+            OpenBatches.addFile(f.db, id, "lab/run-1/_SUCCESS", 0, f.clock.instant());
+            f.clock.advance(Duration.ofSeconds(30));
+            assertEquals(Map.of(Trigger.SENTINEL, 1), f.tick(emitter).emittedByTrigger());
+            assertEquals(0, f.count("SELECT count(*) FROM batch_sentinel_check"));
+        }
+
+        @Test
+        void shouldLookAgainWhenTheSentinelListChanges() {
+            UUID id = OpenBatches.batch(BUCKET, "lab/run-1/").files(1).file("ro-crate-metadata.json", 10).insert(f.db);
+            f.tick(f.emitter(RULES));
+            assertEquals("open", stateOf(id));
+            ReadinessRules crates = new ReadinessRules(5, Duration.ofSeconds(300), Duration.ZERO, List.of("_SUCCESS", "ro-crate-metadata.json"));
+            assertEquals(Map.of(Trigger.SENTINEL, 1), f.tick(f.emitter(crates)).emittedByTrigger());
+        }
+
+        @Test
         void shouldPreferSentinelOverCountWhenBothHold() {
             OpenBatches.batch(BUCKET, "lab/run-1/").files(9).file("_SUCCESS", 0).insert(f.db);
             assertEquals(Map.of(Trigger.SENTINEL, 1), f.tick(f.emitter(RULES)).emittedByTrigger());

@@ -22,11 +22,11 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Batches in PostgreSQL. Finding due batches reads only open batches (partial indexes on
- * {@code state = 'open'}), so its cost follows the size of the open set and not of the history;
- * sentinel files are looked up per open batch in {@code batch_object}'s {@code (batch_id, file_name)}
- * index, and only for batches no cheaper rule already made due. Claiming locks a list of batch ids
- * through the primary key and re-checks that each is still open and due.
+ * Batches in PostgreSQL. Finding due batches reads only open batches (the partial index on
+ * {@code state = 'open'}), so its cost follows the size of the open set and not of the history.
+ * Sentinel files are looked for only in batches no cheaper rule made due, and only when
+ * {@code batch_sentinel_check} has no answer for the batch's current state. Claiming locks a list
+ * of batch ids through the primary key and re-checks that each is still open and due.
  */
 public final class JdbcBatchRepository implements BatchRepository {
 
@@ -35,44 +35,78 @@ public final class JdbcBatchRepository implements BatchRepository {
             b.first_event_time, b.last_event_time, b.opened_at, b.last_activity_at""";
 
     /*
-     * OFFSET 0 keeps this a per-row probe of the (batch_id, file_name) index. Without it the
-     * planner turns the EXISTS under OR into a hashed subplan that reads every sentinel-named row
-     * of batch_object, history included. The loose form (any sentinel-named row, deleted or not)
-     * is answered from the index alone; the claim re-checks with the exact form.
+     * The exact sentinel test: a per-row look at the batch's objects through batch_object's primary
+     * key. OFFSET 0 keeps it per row; without it the planner may turn the EXISTS under OR into a
+     * hashed subplan that reads every sentinel-named row of the history.
      */
-    private static final String SENTINEL_LOOSE = """
-            EXISTS (SELECT 1 FROM batch_object o
-                    WHERE o.batch_id = b.batch_id AND o.file_name = ANY (?::text[]) OFFSET 0)""";
-    private static final String SENTINEL_EXACT = """
+    private static final String SENTINEL = """
             EXISTS (SELECT 1 FROM batch_object o
                     WHERE o.batch_id = b.batch_id AND o.file_name = ANY (?::text[]) AND NOT o.deleted OFFSET 0)""";
 
     /*
      * Parameters (see bindDue): count threshold, quiet cutoff, max age on/off and cutoff, sentinels
-     * twice, then the hold exclusion: max age on/off and cutoff, filter expression twice.
+     * twice, then the hold exclusion (see bindNotHeld).
      */
     private static String due(String sentinel) {
         return "(b.object_count >= ?\n"
                 + "       OR b.last_activity_at <= ?\n"
                 + "       OR (?::boolean AND b.opened_at <= ?)\n"
                 + "       OR (cardinality(?::text[]) > 0 AND " + sentinel + "))\n"
-                + "  AND ((?::boolean AND b.opened_at <= ?) OR ?::text IS NULL\n"
-                + "       OR NOT EXISTS (SELECT 1 FROM batch_hold h\n"
-                + "                      WHERE h.batch_id = b.batch_id AND h.filter = ?\n"
-                + "                        AND h.last_activity_at = b.last_activity_at\n"
-                + "                        AND h.object_count = b.object_count AND h.deleted_count = b.deleted_count))";
+                + "  AND " + notHeld("b");
     }
 
-    private static final String FIND_DUE = "SELECT b.batch_id FROM batch b\n"
-            + "WHERE b.state = 'open'\n"
-            + "  AND " + due(SENTINEL_LOOSE) + "\n"
-            + "ORDER BY b.opened_at, b.batch_id";
+    /* A batch the filter held and that has not changed since stays out, unless max age. */
+    private static String notHeld(String b) {
+        return "((?::boolean AND " + b + ".opened_at <= ?) OR ?::text IS NULL\n"
+                + "       OR NOT EXISTS (SELECT 1 FROM batch_hold h\n"
+                + "                      WHERE h.batch_id = " + b + ".batch_id AND h.filter = ?\n"
+                + "                        AND h.last_activity_at = " + b + ".last_activity_at\n"
+                + "                        AND h.object_count = " + b + ".object_count AND h.deleted_count = " + b + ".deleted_count))";
+    }
+
+    /*
+     * One pass over the open set. Count, quiet and max age are column tests. A batch none of them
+     * makes due is looked at for sentinels only when batch_sentinel_check has no answer for its
+     * current state (activity time and counts); fresh answers are remembered by the same statement.
+     * Parameters: count threshold, quiet cutoff, max age on/off and cutoff, sentinels four times
+     * (remembered answer, look, whether to look, remember), then the hold exclusion.
+     */
+    private static final String FIND_DUE = """
+            WITH open AS (
+                SELECT b.batch_id, b.opened_at, b.last_activity_at, b.object_count, b.deleted_count, b.total_bytes,
+                       (b.object_count >= ? OR b.last_activity_at <= ? OR (?::boolean AND b.opened_at <= ?)) AS cheap,
+                       c.sentinel_seen AS remembered
+                FROM batch b
+                LEFT JOIN batch_sentinel_check c
+                       ON c.batch_id = b.batch_id AND c.sentinels = ?::text[]
+                      AND c.last_activity_at = b.last_activity_at AND c.object_count = b.object_count
+                      AND c.deleted_count = b.deleted_count AND c.total_bytes = b.total_bytes
+                WHERE b.state = 'open'),
+            looked AS (
+                SELECT o.batch_id, o.last_activity_at, o.object_count, o.deleted_count, o.total_bytes,
+                       EXISTS (SELECT 1 FROM batch_object x
+                               WHERE x.batch_id = o.batch_id AND x.file_name = ANY (?::text[]) AND NOT x.deleted
+                               OFFSET 0) AS seen
+                FROM open o
+                WHERE cardinality(?::text[]) > 0 AND NOT o.cheap AND o.remembered IS NULL),
+            remember AS (
+                INSERT INTO batch_sentinel_check AS c
+                       (batch_id, sentinels, last_activity_at, object_count, deleted_count, total_bytes, sentinel_seen)
+                SELECT batch_id, ?::text[], last_activity_at, object_count, deleted_count, total_bytes, seen FROM looked
+                ON CONFLICT (batch_id) DO UPDATE SET
+                    sentinels = excluded.sentinels, last_activity_at = excluded.last_activity_at,
+                    object_count = excluded.object_count, deleted_count = excluded.deleted_count,
+                    total_bytes = excluded.total_bytes, sentinel_seen = excluded.sentinel_seen)
+            SELECT o.batch_id
+            FROM open o LEFT JOIN looked l ON l.batch_id = o.batch_id
+            WHERE (o.cheap OR coalesce(o.remembered, l.seen, false))
+              AND """ + notHeld("o") + "\nORDER BY o.opened_at, o.batch_id";
 
     private static final String CLAIM = "SELECT " + COLUMNS + ",\n"
-            + "       (cardinality(?::text[]) > 0 AND " + SENTINEL_EXACT + ") AS sentinel_seen\n"
+            + "       (cardinality(?::text[]) > 0 AND " + SENTINEL + ") AS sentinel_seen\n"
             + "FROM batch b\n"
             + "WHERE b.batch_id = ANY (?::uuid[]) AND b.state = 'open'\n"
-            + "  AND " + due(SENTINEL_EXACT) + "\n"
+            + "  AND " + due(SENTINEL) + "\n"
             + "ORDER BY b.opened_at, b.batch_id\n"
             + "FOR UPDATE OF b SKIP LOCKED";
 
@@ -106,7 +140,8 @@ public final class JdbcBatchRepository implements BatchRepository {
                                    trigger = (?::text[])[array_position(?::uuid[], b.batch_id)]
                 WHERE b.batch_id = ANY (?::uuid[]) AND b.state = 'open'
                 RETURNING b.batch_id),
-            forgotten AS (DELETE FROM batch_hold h USING marked m WHERE h.batch_id = m.batch_id)
+            forgotten AS (DELETE FROM batch_hold h USING marked m WHERE h.batch_id = m.batch_id),
+            unchecked AS (DELETE FROM batch_sentinel_check c USING marked m WHERE c.batch_id = m.batch_id)
             SELECT count(*) FROM marked""";
 
     private static final String OPEN_STATS = "SELECT count(*), min(opened_at) FROM batch WHERE state = 'open'";
@@ -122,7 +157,16 @@ public final class JdbcBatchRepository implements BatchRepository {
         try {
             return database.inTransaction(c -> {
                 try (PreparedStatement ps = c.prepareStatement(FIND_DUE)) {
-                    bindDue(c, ps, 1, q);
+                    Array sentinels = c.createArrayOf("text", q.rules().sentinels().toArray());
+                    int i = 1;
+                    ps.setInt(i++, q.rules().countThreshold());
+                    ps.setObject(i++, time(q.rules().quietCutoff(q.now())));
+                    ps.setBoolean(i++, q.rules().maxAgeEnabled());
+                    ps.setObject(i++, time(q.rules().maxAgeCutoff(q.now()).orElse(q.now())));
+                    for (int k = 0; k < 4; k++) {
+                        ps.setArray(i++, sentinels);
+                    }
+                    bindNotHeld(ps, i, q);
                     List<UUID> ids = new ArrayList<>();
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
@@ -160,18 +204,21 @@ public final class JdbcBatchRepository implements BatchRepository {
     }
 
     private static int bindDue(Connection c, PreparedStatement ps, int first, DueQuery q) throws SQLException {
-        String[] sentinels = q.rules().sentinels().toArray(String[]::new);
-        boolean maxAgeOn = q.rules().maxAgeEnabled();
-        OffsetDateTime maxAgeCutoff = time(q.rules().maxAgeCutoff(q.now()).orElse(q.now()));
+        Array sentinels = c.createArrayOf("text", q.rules().sentinels().toArray());
         int i = first;
         ps.setInt(i++, q.rules().countThreshold());
         ps.setObject(i++, time(q.rules().quietCutoff(q.now())));
-        ps.setBoolean(i++, maxAgeOn);
-        ps.setObject(i++, maxAgeCutoff);
-        ps.setArray(i++, c.createArrayOf("text", sentinels));
-        ps.setArray(i++, c.createArrayOf("text", sentinels));
-        ps.setBoolean(i++, maxAgeOn);
-        ps.setObject(i++, maxAgeCutoff);
+        ps.setBoolean(i++, q.rules().maxAgeEnabled());
+        ps.setObject(i++, time(q.rules().maxAgeCutoff(q.now()).orElse(q.now())));
+        ps.setArray(i++, sentinels);
+        ps.setArray(i++, sentinels);
+        return bindNotHeld(ps, i, q);
+    }
+
+    private static int bindNotHeld(PreparedStatement ps, int first, DueQuery q) throws SQLException {
+        int i = first;
+        ps.setBoolean(i++, q.rules().maxAgeEnabled());
+        ps.setObject(i++, time(q.rules().maxAgeCutoff(q.now()).orElse(q.now())));
         ps.setString(i++, q.filterExpression().orElse(null));
         ps.setString(i++, q.filterExpression().orElse(""));
         return i;
