@@ -5,6 +5,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -21,6 +22,7 @@ import org.flywaydb.core.Flyway;
 public final class TestDatabase implements AutoCloseable {
     private static final AtomicInteger SCHEMAS = new AtomicInteger();
     private static Server server;
+    private static Server stopped;
 
     private final String jdbcUrl;
     private final String user;
@@ -119,16 +121,59 @@ public final class TestDatabase implements AutoCloseable {
         }
     }
 
+    /** True when the server is the embedded one (not TEST_PG_URL), so {@link #stopEmbeddedKeepingData()} can restart it. */
+    public static synchronized boolean isEmbedded() {
+        return server().embedded != null;
+    }
+
+    /**
+     * Stops the embedded server like a crash-free shutdown of a database host: its data directory and
+     * port are kept, connections are cut. {@link #startEmbeddedAgain()} brings the SAME data back on the
+     * same port, so every {@link TestDatabase} and {@link Database} made before keeps working.
+     */
+    public static synchronized void stopEmbeddedKeepingData() {
+        Server s = server();
+        if (s.embedded == null) {
+            throw new IllegalStateException("the test server is TEST_PG_URL, which tests cannot stop");
+        }
+        if (stopped != null) {
+            return;
+        }
+        try {
+            s.embedded.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        stopped = s;
+    }
+
+    /** Starts the embedded server stopped by {@link #stopEmbeddedKeepingData()} on its data directory and port. */
+    public static synchronized void startEmbeddedAgain() {
+        if (stopped == null) {
+            return;
+        }
+        try {
+            EmbeddedPostgres pg = builder(stopped.dataDirectory).setPort(stopped.embedded.getPort()).start();
+            server = new Server(stopped.url, stopped.user, stopped.password, pg, stopped.dataDirectory);
+            stopped = null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restart embedded PostgreSQL on " + stopped.dataDirectory, e);
+        }
+    }
+
     @Override
     public void close() {
         // schemas are left for inspection after a failure; the embedded server goes with the JVM
     }
 
     private static synchronized Server server() {
+        if (stopped != null) {
+            throw new IllegalStateException("the embedded server is stopped; call startEmbeddedAgain()");
+        }
         if (server == null) {
             String url = System.getenv("TEST_PG_URL");
             if (url != null && !url.isBlank()) {
-                server = new Server(url, env("TEST_PG_USER", "postgres"), env("TEST_PG_PASSWORD", ""), null);
+                server = new Server(url, env("TEST_PG_USER", "postgres"), env("TEST_PG_PASSWORD", ""), null, null);
             } else {
                 server = startEmbedded();
             }
@@ -138,26 +183,48 @@ public final class TestDatabase implements AutoCloseable {
 
     private static Server startEmbedded() {
         try {
-            File work = Path.of(System.getProperty("java.io.tmpdir"), "edp-embedded-pg").toFile();
-            work.mkdirs();
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                    .setOverrideWorkingDirectory(work)
-                    .setServerConfig("max_connections", "200");
-            // Tests trade durability for speed; benchmarks ask for a server that syncs its commits, as RDS does.
-            if (!Boolean.getBoolean("edp.test.pg.durable")) {
-                builder.setServerConfig("fsync", "off").setServerConfig("synchronous_commit", "off");
-            }
-            EmbeddedPostgres pg = builder.start();
+            // a data directory of our own (outside zonky's working directory, whose stale-directory sweep
+            // could take it while stopped), kept across stopEmbeddedKeepingData() and deleted at exit
+            Path data = Files.createTempDirectory("edp-embedded-pg-data-");
+            EmbeddedPostgres pg = builder(data).start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    pg.close();
-                } catch (IOException ignored) {
-                    // the JVM is exiting
+                synchronized (TestDatabase.class) {
+                    try {
+                        if (server != null && server.embedded != null) {
+                            server.embedded.close();
+                        }
+                    } catch (IOException ignored) {
+                        // the JVM is exiting
+                    }
+                    deleteTree(data);
                 }
             }));
-            return new Server(pg.getJdbcUrl("postgres", "postgres"), "postgres", "postgres", pg);
+            return new Server(pg.getJdbcUrl("postgres", "postgres"), "postgres", "postgres", pg, data);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
+        }
+    }
+
+    private static EmbeddedPostgres.Builder builder(Path data) {
+        File work = Path.of(System.getProperty("java.io.tmpdir"), "edp-embedded-pg").toFile();
+        work.mkdirs();
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setOverrideWorkingDirectory(work)
+                .setDataDirectory(data)
+                .setCleanDataDirectory(false)
+                .setServerConfig("max_connections", "200");
+        // Tests trade durability for speed; benchmarks ask for a server that syncs its commits, as RDS does.
+        if (!Boolean.getBoolean("edp.test.pg.durable")) {
+            builder.setServerConfig("fsync", "off").setServerConfig("synchronous_commit", "off");
+        }
+        return builder;
+    }
+
+    private static void deleteTree(Path root) {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort at exit
         }
     }
 
@@ -166,5 +233,5 @@ public final class TestDatabase implements AutoCloseable {
         return v == null ? fallback : v;
     }
 
-    private record Server(String url, String user, String password, EmbeddedPostgres embedded) {}
+    private record Server(String url, String user, String password, EmbeddedPostgres embedded, Path dataDirectory) {}
 }

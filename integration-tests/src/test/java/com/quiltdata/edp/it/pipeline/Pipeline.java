@@ -55,6 +55,7 @@ public final class Pipeline implements AutoCloseable {
     /** Applied to each message body on its way into the ingest queue (duplication, delays...). */
     private volatile UnaryOperator<List<String>> ingestFilter = UnaryOperator.identity();
     private final List<String> heldIngest = new ArrayList<>();
+    private volatile boolean holding;
 
     public Pipeline() {
         this(Map.of(), 1);
@@ -96,7 +97,9 @@ public final class Pipeline implements AutoCloseable {
                 }));
         this.source = new S3EventSource(s3.client(), clock, event -> {
             router.put(EventRouter.DEFAULT_BUS, event);
-            flushIngest();
+            if (!holding) {
+                flushIngest();
+            }
         });
         this.functions = new Functions(template, params, db, clock, s3.client(), sns.client(), bus.endpoint(), TOPIC_ARN);
         this.storeDriver = new SqsDriver(client, ingest.url(), functions.storeBatchSize, functions::store);
@@ -107,6 +110,11 @@ public final class Pipeline implements AutoCloseable {
     /** Replaces how routed S3 events reach the ingest queue (faults: duplicate, shuffle, hold back). */
     public void ingestFilter(UnaryOperator<List<String>> filter) {
         this.ingestFilter = filter;
+    }
+
+    /** While holding, routed S3 events wait until {@link #flushIngest()} (so a filter sees many at once). */
+    public void holdIngest(boolean hold) {
+        this.holding = hold;
     }
 
     /** Sends the S3 events routed so far to the ingest queue, through the current filter. */
