@@ -16,8 +16,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class S3EventMessageTest {
 
+    /** The samples the store receives (the package-* ones are the emit function's output). */
     static java.util.List<String> samples() {
-        return SampleEvents.names();
+        return SampleEvents.names().stream().filter(n -> n.startsWith("s3-") || n.startsWith("emit-")).toList();
     }
 
     @ParameterizedTest
@@ -26,7 +27,7 @@ class S3EventMessageTest {
         S3EventMessage.Parsed parsed = S3EventMessage.parse(SampleEvents.load(name));
         if (name.startsWith("s3-object-created") || name.startsWith("s3-object-deleted")) {
             assertInstanceOf(S3EventMessage.Parsed.Event.class, parsed, name);
-        } else if (name.startsWith("s3-") || name.startsWith("emit-")) {
+        } else {
             assertInstanceOf(S3EventMessage.Parsed.Ignored.class, parsed, name);
         }
     }
