@@ -17,9 +17,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.ChecksumType;
 import software.amazon.awssdk.services.s3.model.GetObjectAttributesResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ObjectAttributes;
 import software.amazon.awssdk.services.s3.model.ObjectPart;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -27,8 +29,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /**
  * Gets an object's {@code sha2-256-chunked} value the cheapest way that is correct:
  * <ol>
- *   <li>from the SHA-256 checksum S3 already holds (GetObjectAttributes): a full-object SHA-256 of an
- *       object up to 8 MiB, or a composite one whose parts are exactly the Quilt chunks;</li>
+ *   <li>from the SHA-256 checksum S3 already holds: up to 8 MiB the full-object SHA-256 of HeadObject,
+ *       above it a composite one (GetObjectAttributes) whose parts are exactly the Quilt chunks;</li>
  *   <li>else by asking S3 to compute it: a multipart upload into a scratch key under {@code .quilt/}
  *       of the same bucket, one UploadPartCopy per Quilt chunk with SHA-256, then aborted (no object
  *       is ever created, nothing of the user's changes);</li>
@@ -93,6 +95,35 @@ public final class S3ContentHasher implements ContentHasher {
 
     /** The Quilt value from S3's stored SHA-256, or null when S3 has none that fits. */
     Checksum fromStoredChecksum(ListedObject o) {
+        if (o.size() <= ChunkedChecksum.MIN_CHUNK) {
+            return fromHead(o);
+        }
+        return fromAttributes(o);
+    }
+
+    /**
+     * Up to 8 MiB an object is one Quilt chunk: HeadObject's full-object SHA-256 is hashed once more;
+     * a one-part composite SHA-256 ({@code X-1}) already is sha256(sha256(data)), the Quilt value.
+     */
+    private Checksum fromHead(ListedObject o) {
+        HeadObjectResponse head = s3.headObject(r -> r.bucket(o.bucket()).key(o.key())
+                .versionId(o.versionId().orElse(null)).checksumMode(ChecksumMode.ENABLED));
+        String sha256 = head.checksumSHA256();
+        if (sha256 == null || head.contentLength() == null || head.contentLength() != o.size()) {
+            return null;
+        }
+        int dash = sha256.indexOf('-');
+        if (dash >= 0) {
+            return sha256.endsWith("-1") ? Checksum.chunked(sha256.substring(0, dash)) : null;
+        }
+        if (head.checksumType() == ChecksumType.COMPOSITE) {
+            return null;
+        }
+        return ChunkedChecksum.fromFullObjectSha256(sha256, o.size());
+    }
+
+    /** Above 8 MiB only a composite SHA-256 whose parts are exactly the Quilt chunks gives the value. */
+    private Checksum fromAttributes(ListedObject o) {
         List<ObjectPart> parts = new ArrayList<>();
         String sha256 = null;
         ChecksumType type = null;

@@ -108,6 +108,16 @@ class S3AdaptersTest {
     }
 
     @Test
+    void shouldTakeAOnePartMultipartSha256AsIsNotHashAgain() {
+        // quilt-format 6.2: a one-part upload reports X-1, which already is sha256(sha256(data))
+        byte[] data = pattern(3000);
+        multipart("versioned", "c/one-part.bin", data, 8 * MIB);
+        S3ContentHasher hasher = new S3ContentHasher(s3, new S3ContentHasher.Options(true, false));
+        assertEquals(expected(data), hasher.checksum(listed("versioned", "c/one-part.bin")));
+        assertEquals(0, hasher.downloadedBytes());
+    }
+
+    @Test
     void shouldNotTrustAMultipartSha256WithOtherPartSizes() {
         byte[] data = pattern(12 * MIB);
         multipart("versioned", "c/odd-parts.bin", data, 5 * MIB);
