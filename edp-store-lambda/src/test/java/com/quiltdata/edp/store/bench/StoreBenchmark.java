@@ -27,7 +27,7 @@ import org.postgresql.PGConnection;
  * set-based SQL) into PostgreSQL, against two baselines in the same run: one autocommitted INSERT
  * per event (the event row only), and a bare COPY of every row our path wrote.
  *
- * Usage: StoreBenchmark [events] [prefixes] [sqsBatchSize]
+ * Usage: StoreBenchmark [events] [prefixes] [sqsBatchSize] [grouped|interleaved]
  */
 public final class StoreBenchmark {
 
@@ -35,17 +35,24 @@ public final class StoreBenchmark {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int prefixes = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
         int batchSize = args.length > 2 ? Integer.parseInt(args[2]) : 500;
+        // "grouped": each prefix's files arrive together, as a run's uploads do; "interleaved": every
+        // SQS batch touches as many prefixes as it can (the worst case for the batch table)
+        boolean interleaved = args.length > 3 && args[3].equals("interleaved");
         PrintStream out = System.out;
         Log.redirect(new PrintStream(PrintStream.nullOutputStream()), true);
 
         Instant t0 = Instant.parse("2026-11-02T10:00:00Z");
         List<String> bodies = new ArrayList<>(events);
         for (int i = 0; i < events; i++) {
-            String key = "lab/run-" + (i % prefixes) + "/file-" + (i / prefixes) + ".csv";
+            int perPrefix = (events + prefixes - 1) / prefixes;
+            String key = interleaved
+                    ? "lab/run-" + (i % prefixes) + "/file-" + (i / prefixes) + ".csv"
+                    : "lab/run-" + (i / perPrefix) + "/file-" + (i % perPrefix) + ".csv";
             bodies.add(Events.body(String.format("evt-%09d", i), "Object Created", key, 1000L + i,
                     String.format("%016x", i + 1), t0.plusMillis(i)));
         }
-        out.printf("store: %d events over %d prefixes, SQS batches of %d messages%n", events, prefixes, batchSize);
+        out.printf("store: %d events over %d prefixes (%s), SQS batches of %d messages%n", events, prefixes,
+                interleaved ? "interleaved" : "grouped by prefix", batchSize);
 
         // warm up the JIT and the connection on a throwaway schema
         run(TestDatabase.create(), bodies.subList(0, Math.min(events, 20_000)), batchSize);
