@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "edp", mixinStandardHelpOptions = true, version = "edp 0.1.0",
         description = "Event-Driven Packaging for Quilt: files become batches, batches become Quilt packages.",
         subcommands = {DemoCommand.class, LocalCommand.class, StatusCommand.class, FlushCommand.class,
-            BackfillCommand.class, PackageCommand.class, CommandLine.HelpCommand.class})
+            BackfillCommand.class, PackageCommand.class, ExecCommand.class, CommandLine.HelpCommand.class})
 public final class EdpCommand implements Runnable {
     public static final int OK = 0;
     public static final int FAILED = 1;
@@ -38,6 +38,10 @@ public final class EdpCommand implements Runnable {
     public static int execute(Terminal terminal, String... args) {
         CommandLine cli = new CommandLine(new EdpCommand(), new TerminalFactory(terminal));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        // exec hands its whole argument list, options and "--" included, to the processor's parser
+        CommandLine exec = cli.getSubcommands().get("exec");
+        exec.setUnmatchedOptionsArePositionalParams(true);
+        exec.setEndOfOptionsDelimiter("--edp-end-of-options");
         cli.setOut(terminal.outWriter());
         cli.setErr(terminal.errWriter());
         cli.setParameterExceptionHandler((ex, arguments) -> {

@@ -55,4 +55,15 @@ class UsageErrorsTest {
         assertEquals(2, exit);
         assertTrue(cli.err().contains("DB_URL must start with jdbc:postgresql:"), cli.err());
     }
+
+    @Test
+    void execHandsItsArgumentsToTheProcessor() {
+        CapturedTerminal cli = new CapturedTerminal();
+
+        // the processor's own parser sees "--help", and "--" with the program after it
+        assertEquals(0, cli.run("exec", "--help"));
+        // no event file and no queue: the processor's usage error, exit 2
+        assertEquals(2, cli.run("exec", "--", "echo", "hi"));
+        assertEquals(2, cli.run("exec", "--until-empty", "--frobnicate"));
+    }
 }

@@ -66,7 +66,7 @@ public final class ProcessorMain {
     }
 
     /** Runs one invocation; {@code stop} ends the poll loop between receives. */
-    static int run(String[] args, Map<String, String> environment, BooleanSupplier stop, PrintStream err) {
+    public static int run(String[] args, Map<String, String> environment, BooleanSupplier stop, PrintStream err) {
         Arguments arguments;
         try {
             arguments = Arguments.parse(args);
