@@ -25,6 +25,7 @@ import com.quiltdata.edp.packager.s3.S3ObjectLister;
 import com.quiltdata.edp.packager.s3.S3ObjectReader;
 import com.quiltdata.edp.packager.s3.S3PackageRegistry;
 import com.quiltdata.edp.packager.sns.SnsNotifier;
+import com.quiltdata.edp.postgres.Database;
 import com.quiltdata.edp.store.StoreHandler;
 import com.quiltdata.edp.store.StoreWiring;
 import com.quiltdata.edp.testing.TestDatabase;
@@ -71,21 +72,28 @@ public final class Functions implements AutoCloseable {
 
     public Functions(CloudFormationTemplate template, Map<String, String> parameters, TestDatabase db, Clock clock,
             S3Client s3, SnsClient sns, URI eventBridgeEndpoint, String topicArn) {
+        this(template, parameters, db.jdbcUrl(), db.user(), db.password(), clock, s3, sns, eventBridgeEndpoint, topicArn);
+    }
+
+    /** The same over any migrated PostgreSQL (a container's, say) given by its JDBC URL and credentials. */
+    public Functions(CloudFormationTemplate template, Map<String, String> parameters, String jdbcUrl, String dbUser, String dbPassword,
+            Clock clock, S3Client s3, SnsClient sns, URI eventBridgeEndpoint, String topicArn) {
+        Database database = new Database(jdbcUrl, dbUser, () -> dbPassword);
         this.template = template;
         this.parameters = EventRouter.parameterValues(template, parameters);
         this.topicArn = topicArn;
         Map<String, String> resources = Map.of("Topic", topicArn, "Bus.Name", this.parameters.get("EventBusName"));
-        Map<String, String> dbVars = Map.of("DB_URL", db.jdbcUrl(), "DB_USER", db.user(), "DB_PASSWORD", db.password());
+        Map<String, String> dbVars = Map.of("DB_URL", jdbcUrl, "DB_USER", dbUser, "DB_PASSWORD", dbPassword);
 
         Env storeEnv = new Env(merge(FunctionEnvironment.of(template, "StoreFunction", parameters, resources), dbVars));
         BucketSettings buckets = BucketSettings.from(storeEnv);
         storeEnv.validate();
-        this.store = new StoreHandler(StoreWiring.of(buckets, db.database(), clock,
+        this.store = new StoreHandler(StoreWiring.of(buckets, database, clock,
                 new Metrics("store", clock, line -> record(storeMetricLines, line))));
 
         EmitSettings emitSettings = EmitSettings.from(new Env(merge(FunctionEnvironment.of(template, "EmitFunction", parameters, resources), dbVars)));
         this.eventBridge = EmitWiring.eventBridge("us-east-1", Optional.of(eventBridgeEndpoint));
-        EmitTick tick = EmitWiring.assemble(db.database(), new EventBridgeEventPublisher(eventBridge, emitSettings.eventBusName(), clock),
+        EmitTick tick = EmitWiring.assemble(database, new EventBridgeEventPublisher(eventBridge, emitSettings.eventBusName(), clock),
                 Optional.empty(), emitSettings, clock, new Metrics("emit", clock, line -> record(emitMetricLines, line)),
                 EmitWiring.DEADLINE_RESERVE);
         this.emit = EmitHandlers.of(tick);
@@ -96,7 +104,7 @@ public final class Functions implements AutoCloseable {
         S3ContentHasher hasher = new S3ContentHasher(s3, S3ContentHasher.Options.defaults());
         SnsNotifier notifier = new SnsNotifier(sns, packagerSettings.topicArn());
         PackagePrefix useCase = new PackagePrefix(new S3ObjectLister(s3), hasher, new S3ObjectCopier(s3, hasher), reader,
-                new S3PackageRegistry(s3, reader), new JdbcRevisionStore(db.database()), notifier,
+                new S3PackageRegistry(s3, reader), new JdbcRevisionStore(database), notifier,
                 PackagerWiring.workers(4), clock, packagerSettings.packageReadyDelay(), Path.of(System.getProperty("java.io.tmpdir")));
         this.packager = PackagerHandlers.of(new PackagerWiring(useCase, notifier, clock), line -> record(packagerMetricLines, line));
 
