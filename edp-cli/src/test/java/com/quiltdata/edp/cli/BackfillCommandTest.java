@@ -3,7 +3,7 @@ package com.quiltdata.edp.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.quiltdata.edp.cli.testing.InProcessS3;
+import com.quiltdata.edp.testing.InProcessS3;
 import com.quiltdata.edp.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

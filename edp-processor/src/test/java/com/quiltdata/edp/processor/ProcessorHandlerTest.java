@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.quiltdata.edp.json.Json;
 import com.quiltdata.edp.processor.testing.Events;
 import com.quiltdata.edp.processor.testing.LocalS3;
-import com.quiltdata.edp.processor.testing.LocalSns;
+import com.quiltdata.edp.testing.FakeSns;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +45,7 @@ class ProcessorHandlerTest {
             """;
 
     private static LocalS3 s3;
-    private static LocalSns sns;
+    private static FakeSns sns;
     @TempDir
     static Path scripts;
     private static Path script;
@@ -54,7 +54,7 @@ class ProcessorHandlerTest {
     @BeforeAll
     static void start() throws IOException {
         s3 = LocalS3.start();
-        sns = LocalSns.start();
+        sns = FakeSns.start();
         for (String bucket : List.of(SOURCE, RESULTS)) {
             s3.createBucket(bucket);
             // versioned, so that every write is counted

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.quiltdata.edp.json.Json;
 import com.quiltdata.edp.processor.testing.Events;
 import com.quiltdata.edp.processor.testing.LocalS3;
-import com.quiltdata.edp.processor.testing.LocalSqs;
+import com.quiltdata.edp.testing.InProcessSqs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ProcessorMainTest {
     private static final String BUCKET = "main-bucket";
     private static LocalS3 s3;
-    private static LocalSqs sqs;
+    private static InProcessSqs sqs;
     @TempDir
     static Path dir;
     private static Path script;
@@ -36,7 +36,7 @@ class ProcessorMainTest {
     @BeforeAll
     static void start() throws IOException {
         s3 = LocalS3.start();
-        sqs = LocalSqs.start();
+        sqs = InProcessSqs.start();
         s3.createBucket(BUCKET);
         script = dir.resolve("copy.sh");
         Files.writeString(script, "#!/bin/sh\nset -eu\ncd \"$ROOT_FOLDER\"\nfor f in *.txt; do tr a-z A-Z < \"$f\" > \"$f.upper\"; done\n");
@@ -67,7 +67,7 @@ class ProcessorMainTest {
     @Test
     void shouldRetryAFailingBatchThenLeaveItToTheDlq() throws Exception {
         // Given a queue that gives up after two receives, and a command that always fails
-        String queue = sqs.createQueueWithDlq("failing", 2);
+        String queue = sqs.createQueueWithDlq("failing", 2, Map.of());
         String dlq = sqs.queueUrl("failing-dlq");
         s3.put(BUCKET, "lab/run-9/a.txt", "abc");
         sqs.send(queue, Events.ready(BUCKET, "lab/run-9/"));
@@ -98,7 +98,7 @@ class ProcessorMainTest {
     @Test
     void shouldDrainTheQueueWithTheCommandGivenOnTheCommandLine() {
         // Given two batches waiting
-        String queue = sqs.createQueueWithDlq("work", 3);
+        String queue = sqs.createQueueWithDlq("work", 3, Map.of());
         s3.put(BUCKET, "lab/run-10/a.txt", "abc");
         s3.put(BUCKET, "lab/run-11/b c+d.txt", "xyz");
         sqs.send(queue, Events.ready(BUCKET, "lab/run-10/"));

@@ -14,7 +14,7 @@ import com.quiltdata.edp.packager.s3.S3ObjectLister;
 import com.quiltdata.edp.packager.s3.S3ObjectReader;
 import com.quiltdata.edp.packager.s3.S3PackageRegistry;
 import com.quiltdata.edp.packager.testing.InMemoryRevisionStore;
-import com.quiltdata.edp.packager.testing.InProcessS3;
+import com.quiltdata.edp.testing.InProcessS3;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

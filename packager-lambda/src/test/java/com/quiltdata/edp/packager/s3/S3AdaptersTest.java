@@ -9,7 +9,7 @@ import com.quiltdata.edp.packager.manifest.ChunkedChecksum;
 import com.quiltdata.edp.packager.manifest.PhysicalKey;
 import com.quiltdata.edp.packager.port.ListedObject;
 import com.quiltdata.edp.packager.port.ObjectCopier;
-import com.quiltdata.edp.packager.testing.InProcessS3;
+import com.quiltdata.edp.testing.InProcessS3;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

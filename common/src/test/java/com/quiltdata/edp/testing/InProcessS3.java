@@ -1,4 +1,4 @@
-package com.quiltdata.edp.cli.testing;
+package com.quiltdata.edp.testing;
 
 import com.adobe.testing.s3mock.S3MockApplication;
 import java.net.URI;
@@ -15,7 +15,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 
 /**
- * (A copy of packager-lambda's test helper, which that module does not ship as a test-jar.)
  * S3Mock (which keeps SHA-256 checksums and versions) in this JVM on a random port, its store under
  * {@code target/}. Start one per test class; buckets are created with {@link #createBucket}.
  */

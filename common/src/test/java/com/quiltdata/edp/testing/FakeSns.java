@@ -1,4 +1,4 @@
-package com.quiltdata.edp.packager.testing;
+package com.quiltdata.edp.testing;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
