@@ -58,15 +58,7 @@ public final class FolderPackageRegistry implements PackageRegistry {
     @Override
     public void putManifest(String registry, String topHash, Path manifestFile) {
         LocalBuckets.require(folder, registry);
-        Path target = manifest(topHash);
-        try {
-            Files.createDirectories(target.getParent());
-            Path tmp = Files.createTempFile(target.getParent(), ".tmp-", "");
-            Files.copy(manifestFile, tmp, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target, e);
-        }
+        writeAtomically(manifest(topHash), tmp -> Files.copy(manifestFile, tmp, StandardCopyOption.REPLACE_EXISTING));
     }
 
     @Override
@@ -78,14 +70,24 @@ public final class FolderPackageRegistry implements PackageRegistry {
     }
 
     private static void write(Path target, String text) {
+        writeAtomically(target, tmp -> Files.writeString(tmp, text, StandardCharsets.US_ASCII));
+    }
+
+    /** Fills a temporary file beside the target, then renames it, so readers never see half a file. */
+    private static void writeAtomically(Path target, Fill fill) {
         try {
             Files.createDirectories(target.getParent());
             Path tmp = Files.createTempFile(target.getParent(), ".tmp-", "");
-            Files.writeString(tmp, text, StandardCharsets.US_ASCII);
+            fill.into(tmp);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target, e);
         }
+    }
+
+    @FunctionalInterface
+    private interface Fill {
+        void into(Path file) throws IOException;
     }
 
     @Override

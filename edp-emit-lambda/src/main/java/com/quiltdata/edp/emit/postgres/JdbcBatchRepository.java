@@ -313,13 +313,11 @@ public final class JdbcBatchRepository implements BatchRepository {
     }
 
     /** One claim: the connection's open transaction and the rows it locked. */
-    private static final class JdbcBatchClaim implements BatchClaim {
-        private final Connection c;
+    private static final class JdbcBatchClaim extends ClaimTransaction implements BatchClaim {
         private final List<OpenBatch> batches;
-        private boolean finished;
 
         JdbcBatchClaim(Connection c, List<OpenBatch> batches) {
-            this.c = c;
+            super(c);
             this.batches = List.copyOf(batches);
         }
 
@@ -393,29 +391,6 @@ public final class JdbcBatchRepository implements BatchRepository {
                 }
             } catch (SQLException e) {
                 throw new RepositoryUnavailableException("marking batches emitted failed: " + e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public void commit() {
-            try {
-                c.commit();
-                finished = true;
-            } catch (SQLException e) {
-                throw new RepositoryUnavailableException("commit failed: " + e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public void close() {
-            if (!finished) {
-                finished = true;
-                try {
-                    c.rollback();
-                } catch (SQLException ignored) {
-                    // the connection is broken; Database replaces it on next use and the server has
-                    // rolled the transaction back with the session
-                }
             }
         }
     }

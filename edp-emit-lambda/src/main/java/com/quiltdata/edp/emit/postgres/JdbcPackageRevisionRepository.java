@@ -70,13 +70,11 @@ public final class JdbcPackageRevisionRepository implements PackageRevisionRepos
         }
     }
 
-    private static final class Claim implements RevisionClaim {
-        private final Connection c;
+    private static final class Claim extends ClaimTransaction implements RevisionClaim {
         private final List<ReadyRevision> revisions;
-        private boolean finished;
 
         Claim(Connection c, List<ReadyRevision> revisions) {
-            this.c = c;
+            super(c);
             this.revisions = List.copyOf(revisions);
         }
 
@@ -96,28 +94,6 @@ public final class JdbcPackageRevisionRepository implements PackageRevisionRepos
                 ps.executeUpdate();
             } catch (SQLException e) {
                 throw new RepositoryUnavailableException("marking package revisions published failed: " + e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public void commit() {
-            try {
-                c.commit();
-                finished = true;
-            } catch (SQLException e) {
-                throw new RepositoryUnavailableException("commit failed: " + e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public void close() {
-            if (!finished) {
-                finished = true;
-                try {
-                    c.rollback();
-                } catch (SQLException ignored) {
-                    // a broken connection: the server rolled back with the session
-                }
             }
         }
     }
