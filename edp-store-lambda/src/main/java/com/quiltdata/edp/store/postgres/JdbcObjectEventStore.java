@@ -21,10 +21,13 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * Records a whole SQS batch in one transaction with six statements, whatever its size: each
- * statement takes the batch as arrays and {@code unnest}s them. Rows are always touched in a
- * stable order (event id, key, prefix), so concurrent writers queue on row locks instead of
- * deadlocking, and the lock on a batch row serialises every change to that batch's counts.
+ * Records a whole SQS batch in one transaction with a handful of statements, whatever its size
+ * (ADR 0002, ADR 0005). New files, the common case, go in by COPY: events, key states, one upsert
+ * per touched batch, batch objects. When anything was known before (a redelivery, an overwrite,
+ * a delete), the transaction starts over on the upsert path, whose statements take the batch as
+ * arrays and {@code unnest} them. Rows are always touched in a stable order (event id, key,
+ * prefix), so concurrent writers queue on row locks instead of deadlocking, and the lock on a
+ * batch row serialises every change to that batch's counts.
  */
 public final class JdbcObjectEventStore implements ObjectEventStore {
 
@@ -84,12 +87,16 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
                 total_bytes = b.total_bytes + excluded.total_bytes
             RETURNING batch_id, bucket, prefix""";
 
-    private static final String UPSERT_OBJECTS = """
-            INSERT INTO batch_object AS o (batch_id, object_key, file_name, deleted, size, etag, version_id, sequencer, event_time)
-            SELECT * FROM unnest(?::uuid[], ?::text[], ?::text[], ?::boolean[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::timestamptz[])
-            ON CONFLICT (batch_id, object_key) DO UPDATE SET
-                deleted = excluded.deleted, size = excluded.size, etag = excluded.etag, version_id = excluded.version_id,
-                sequencer = excluded.sequencer, event_time = excluded.event_time""";
+    /** Keys the open batch already holds; the keys it does not hold yet are added by COPY. */
+    private static final String UPDATE_OBJECTS = """
+            UPDATE batch_object AS o SET
+                deleted = t.deleted, size = t.size, etag = t.etag, version_id = t.version_id,
+                sequencer = t.sequencer, event_time = t.event_time
+            FROM unnest(?::uuid[], ?::text[], ?::boolean[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::timestamptz[])
+                 AS t(batch_id, object_key, deleted, size, etag, version_id, sequencer, event_time)
+            WHERE o.batch_id = t.batch_id AND o.object_key = t.object_key""";
+
+    private static final String UNIQUE_VIOLATION = "23505";
 
     private final Database database;
 
@@ -113,25 +120,71 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
             byId.putIfAbsent(p.event().eventId(), p);
         }
         List<PlacedEvent> unique = new ArrayList<>(byId.values());
-        Set<String> fresh = insertEvents(c, unique, arrivedAt);
-        int duplicates = input.size() - fresh.size();
-
-        // Per key, only the newest of the fresh events can change anything.
-        Map<String, PlacedEvent> newestPerKey = new TreeMap<>();
-        for (PlacedEvent p : unique) {
-            if (fresh.contains(p.event().eventId())) {
-                newestPerKey.merge(p.event().bucket() + "\n" + p.event().key(), p, JdbcObjectEventStore::newer);
-            }
+        List<PlacedEvent> applied = copyIfAllNew(c, unique, arrivedAt);
+        // a key that had no state row was never in any batch, so no batch can hold it yet
+        boolean keysWereUnknown = applied != null;
+        int fresh = unique.size();
+        if (applied == null) {
+            Set<String> freshIds = insertEvents(c, unique, arrivedAt);
+            fresh = freshIds.size();
+            List<PlacedEvent> newest = newestPerKey(unique.stream().filter(p -> freshIds.contains(p.event().eventId())).toList());
+            Set<String> winners = upsertState(c, newest);
+            applied = newest.stream().filter(p -> winners.contains(p.event().eventId())).toList();
         }
-        Set<String> winners = upsertState(c, new ArrayList<>(newestPerKey.values()));
-        List<PlacedEvent> applied = newestPerKey.values().stream().filter(p -> winners.contains(p.event().eventId())).toList();
-        int stale = fresh.size() - applied.size();
+        int duplicates = input.size() - fresh;
+        int stale = fresh - applied.size();
         if (applied.isEmpty()) {
             return new Recorded(0, duplicates, stale, 0);
         }
-        Map<String, UUID> batchIds = updateBatches(c, applied, arrivedAt);
-        upsertObjects(c, applied, batchIds);
-        return new Recorded(applied.size(), duplicates, stale, batchIds.size());
+        BatchesTouched batches = updateBatches(c, applied, arrivedAt, keysWereUnknown);
+        writeObjects(c, applied, batches);
+        return new Recorded(applied.size(), duplicates, stale, batches.ids().size());
+    }
+
+    /**
+     * The common case, new files: no event was seen before and no key has a state yet. Then the
+     * events and the key states are plain rows and go in by COPY, at bulk-load speed. A unique
+     * violation means something was known (a redelivery, an overwrite, a concurrent writer of the
+     * same key, who holds us until it commits); the COPYs are undone and the caller takes the
+     * upsert path. Returns the newest event per key, or null when that path must be taken.
+     */
+    private List<PlacedEvent> copyIfAllNew(Connection c, List<PlacedEvent> unique, Instant arrivedAt) throws SQLException {
+        List<PlacedEvent> newest = newestPerKey(unique);
+        CopyRows events = new CopyRows("object_event",
+                "event_id, bucket, object_key, raw_key, kind, size, etag, version_id, sequencer, event_time, arrived_at");
+        for (PlacedEvent p : unique) {
+            ObjectEvent e = p.event();
+            events.text(e.eventId()).text(e.bucket()).text(e.key()).text(e.rawKey()).text(kind(e)).number(e.size())
+                    .text(e.etag()).text(e.versionId()).text(e.sequencer()).time(e.eventTime()).time(arrivedAt).endRow();
+        }
+        CopyRows states = new CopyRows("object_state", "bucket, object_key, kind, size, etag, version_id, sequencer, event_id, event_time");
+        for (PlacedEvent p : newest) {
+            ObjectEvent e = p.event();
+            states.text(e.bucket()).text(e.key()).text(kind(e)).number(e.size()).text(e.etag()).text(e.versionId())
+                    .text(e.sequencer()).text(e.eventId()).time(e.eventTime()).endRow();
+        }
+        try {
+            events.copyInto(c);
+            states.copyInto(c);
+            return newest;
+        } catch (SQLException e) {
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw e;
+            }
+            // The COPYs are the transaction's first writes: rolling it back undoes exactly them,
+            // without the round trips of a savepoint on the common path.
+            c.rollback();
+            return null;
+        }
+    }
+
+    /** Per key, only the newest event can change anything; in key order, the order rows are locked in. */
+    private static List<PlacedEvent> newestPerKey(List<PlacedEvent> events) {
+        Map<String, PlacedEvent> newest = new TreeMap<>();
+        for (PlacedEvent p : events) {
+            newest.merge(p.event().bucket() + "\n" + p.event().key(), p, JdbcObjectEventStore::newer);
+        }
+        return new ArrayList<>(newest.values());
     }
 
     private static PlacedEvent newer(PlacedEvent a, PlacedEvent b) {
@@ -224,34 +277,34 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
     /** A key's row in its open batch before this SQS batch. */
     private record Previous(boolean deleted, long size) {}
 
-    /** Locks the open batches, reads what they hold for our keys, and upserts each batch once with its deltas. */
-    private Map<String, UUID> updateBatches(Connection c, List<PlacedEvent> events, Instant arrivedAt) throws SQLException {
-        List<String[]> prefixes = events.stream().map(p -> new String[] {p.event().bucket(), p.prefix()})
-                .collect(java.util.stream.Collectors.toMap(a -> prefixId(a[0], a[1]), a -> a, (a, b) -> a, TreeMap::new))
-                .values().stream().toList();
-        Map<String, UUID> open = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(LOCK_OPEN_BATCHES)) {
-            ps.setArray(1, texts(c, prefixes, a -> a[0]));
-            ps.setArray(2, texts(c, prefixes, a -> a[1]));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    open.put(prefixId(rs.getString(2), rs.getString(3)), rs.getObject(1, UUID.class));
-                }
-            }
+    /**
+     * The batch each prefix's events went to, and which of the keys that batch already held (as
+     * {@code batchId \n key}). Only the holder of a batch's row lock adds keys to it, so the rest
+     * are certainly new there.
+     */
+    private record BatchesTouched(Map<String, UUID> ids, Set<String> heldKeys) {
+        UUID of(PlacedEvent p) {
+            return ids.get(prefixId(p.event().bucket(), p.prefix()));
         }
 
+        boolean holds(PlacedEvent p) {
+            return heldKeys.contains(of(p) + "\n" + p.event().key());
+        }
+    }
+
+    /**
+     * Upserts each touched batch once with its deltas. When some keys were known before, the open
+     * batches are first locked and what they hold for those keys is read, so a key moving from
+     * created to deleted (or changing size) moves the counts instead of adding to them. Keys that
+     * were unknown cannot be in any batch: the upsert alone, which locks the row it updates, is enough.
+     */
+    private BatchesTouched updateBatches(Connection c, List<PlacedEvent> events, Instant arrivedAt, boolean keysWereUnknown)
+            throws SQLException {
+        Map<String, UUID> open = new HashMap<>();
         Map<String, Previous> previous = new HashMap<>();
-        List<PlacedEvent> inOpen = events.stream().filter(p -> open.containsKey(prefixId(p.event().bucket(), p.prefix()))).toList();
-        if (!inOpen.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement(SELECT_PREVIOUS)) {
-                ps.setArray(1, c.createArrayOf("uuid", inOpen.stream().map(p -> open.get(prefixId(p.event().bucket(), p.prefix()))).toArray()));
-                ps.setArray(2, texts(c, inOpen, p -> p.event().key()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        previous.put(rs.getObject(1, UUID.class) + "\n" + rs.getString(2), new Previous(rs.getBoolean(3), rs.getLong(4)));
-                    }
-                }
-            }
+        if (!keysWereUnknown) {
+            lockOpenBatches(c, events, open);
+            readPrevious(c, events, open, previous);
         }
 
         Map<String, PrefixSpan> spans = new TreeMap<>();
@@ -282,22 +335,72 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
                 }
             }
         }
-        return batchIds;
+        return new BatchesTouched(batchIds, previous.keySet());
     }
 
-    private void upsertObjects(Connection c, List<PlacedEvent> events, Map<String, UUID> batchIds) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(UPSERT_OBJECTS)) {
+    private void lockOpenBatches(Connection c, List<PlacedEvent> events, Map<String, UUID> open) throws SQLException {
+        List<String[]> prefixes = events.stream().map(p -> new String[] {p.event().bucket(), p.prefix()})
+                .collect(java.util.stream.Collectors.toMap(a -> prefixId(a[0], a[1]), a -> a, (a, b) -> a, TreeMap::new))
+                .values().stream().toList();
+        try (PreparedStatement ps = c.prepareStatement(LOCK_OPEN_BATCHES)) {
+            ps.setArray(1, texts(c, prefixes, a -> a[0]));
+            ps.setArray(2, texts(c, prefixes, a -> a[1]));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    open.put(prefixId(rs.getString(2), rs.getString(3)), rs.getObject(1, UUID.class));
+                }
+            }
+        }
+    }
+
+    private void readPrevious(Connection c, List<PlacedEvent> events, Map<String, UUID> open, Map<String, Previous> previous)
+            throws SQLException {
+        List<PlacedEvent> inOpen = events.stream().filter(p -> open.containsKey(prefixId(p.event().bucket(), p.prefix()))).toList();
+        if (inOpen.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(SELECT_PREVIOUS)) {
+            ps.setArray(1, c.createArrayOf("uuid", inOpen.stream().map(p -> open.get(prefixId(p.event().bucket(), p.prefix()))).toArray()));
+            ps.setArray(2, texts(c, inOpen, p -> p.event().key()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    previous.put(rs.getObject(1, UUID.class) + "\n" + rs.getString(2), new Previous(rs.getBoolean(3), rs.getLong(4)));
+                }
+            }
+        }
+    }
+
+    private void writeObjects(Connection c, List<PlacedEvent> events, BatchesTouched batches) throws SQLException {
+        CopyRows added = new CopyRows("batch_object", "batch_id, object_key, file_name, deleted, size, etag, version_id, sequencer, event_time");
+        List<PlacedEvent> held = new ArrayList<>();
+        for (PlacedEvent p : events) {
+            if (batches.holds(p)) {
+                held.add(p);
+                continue;
+            }
+            ObjectEvent e = p.event();
+            added.text(batches.of(p).toString()).text(e.key()).text(PrefixRule.fileName(e.key())).bool(e.kind() == ObjectEvent.Kind.DELETED)
+                    .number(e.size()).text(e.etag()).text(e.versionId()).text(e.sequencer()).time(e.eventTime()).endRow();
+        }
+        added.copyInto(c);
+        if (held.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(UPDATE_OBJECTS)) {
             int i = 1;
-            ps.setArray(i++, c.createArrayOf("uuid", events.stream().map(p -> batchIds.get(prefixId(p.event().bucket(), p.prefix()))).toArray()));
-            ps.setArray(i++, texts(c, events, p -> p.event().key()));
-            ps.setArray(i++, texts(c, events, p -> PrefixRule.fileName(p.event().key())));
-            ps.setArray(i++, c.createArrayOf("boolean", events.stream().map(p -> p.event().kind() == ObjectEvent.Kind.DELETED).toArray()));
-            ps.setArray(i++, longs(c, events, p -> p.event().size()));
-            ps.setArray(i++, texts(c, events, p -> p.event().etag()));
-            ps.setArray(i++, texts(c, events, p -> p.event().versionId()));
-            ps.setArray(i++, texts(c, events, p -> p.event().sequencer()));
-            ps.setArray(i++, times(c, events, p -> p.event().eventTime()));
-            ps.executeUpdate();
+            ps.setArray(i++, c.createArrayOf("uuid", held.stream().map(batches::of).toArray()));
+            ps.setArray(i++, texts(c, held, p -> p.event().key()));
+            ps.setArray(i++, c.createArrayOf("boolean", held.stream().map(p -> p.event().kind() == ObjectEvent.Kind.DELETED).toArray()));
+            ps.setArray(i++, longs(c, held, p -> p.event().size()));
+            ps.setArray(i++, texts(c, held, p -> p.event().etag()));
+            ps.setArray(i++, texts(c, held, p -> p.event().versionId()));
+            ps.setArray(i++, texts(c, held, p -> p.event().sequencer()));
+            ps.setArray(i++, times(c, held, p -> p.event().eventTime()));
+            int updated = ps.executeUpdate();
+            if (updated != held.size()) {
+                // cannot happen while every writer locks the batch first; fail (and roll back) rather than miscount
+                throw new SQLException("expected to update " + held.size() + " batch objects, updated " + updated);
+            }
         }
     }
 

@@ -122,6 +122,29 @@ class JdbcObjectEventStoreTest {
     }
 
     @Test
+    void aBatchMixingNewKeysWithAKnownKeyAndAReplayedEventCountsEachOnce() {
+        // first batch: all new, the bulk path
+        PlacedEvent a = created("p/q/", "a", 10, "01", T0);
+        assertEquals(new Recorded(2, 0, 0, 1), store.record(List.of(a, created("p/q/", "b", 5, "02", T0)), T0));
+        // second batch: a replay of a, an overwrite of b, a delete of a and two new keys, one of
+        // them twice; the bulk path sees known rows and must give way to the upsert path
+        Recorded r = store.record(List.of(a, created("p/q/", "b", 7, "03", T0), deleted("p/q/", "a", "04", T0),
+                created("p/q/", "c", 1, "05", T0), created("p/q/", "d", 2, "06", T0), created("p/q/", "d", 3, "07", T0)), T0);
+        assertEquals(new Recorded(4, 1, 1, 1), r);
+        assertEquals(3, openCount("p/q/", "object_count"));
+        assertEquals(1, openCount("p/q/", "deleted_count"));
+        assertEquals(7 + 1 + 3, openCount("p/q/", "total_bytes"));
+        assertEquals(4, db.scalar("SELECT count(*) FROM batch_object"));
+        assertEquals(7, db.scalar("SELECT count(*) FROM object_event"));
+        assertEquals("deleted", text("SELECT kind FROM object_state WHERE object_key = 'p/q/a'"));
+        // keys with a tab, a newline and a backslash survive the bulk path's text format
+        store.record(List.of(created("p/q/", "tab\there", 1, "08", T0), created("p/q/", "line\nbreak\\x", 1, "09", T0)), T0);
+        assertEquals(1, db.scalar("SELECT count(*) FROM batch_object WHERE object_key = ?", "p/q/tab\there"));
+        assertEquals(1, db.scalar("SELECT count(*) FROM object_state WHERE object_key = ?", "p/q/line\nbreak\\x"));
+        assertEquals(1, db.scalar("SELECT count(*) FROM object_event WHERE raw_key = ?", "p/q/line\nbreak\\x"));
+    }
+
+    @Test
     void aFiredBatchStaysClosedAndTheNextEventOpensANewOne() {
         store.record(List.of(created("lab/run-1/", "a.csv", 10, "01", T0)), T0);
         db.execute("UPDATE batch SET state = 'emitted', emitted_at = now(), trigger = 'quiet'");
