@@ -109,14 +109,19 @@ public final class TestDatabase implements AutoCloseable {
         return RepositoryFiles.find("db/migrations");
     }
 
-    /** Stops the embedded server (tests of restarts) ; the next create() starts it again. */
-    public static synchronized void restartEmbedded() {
+    /**
+     * Stops the embedded server and deletes its data. Benchmarks call this before main returns: run
+     * through {@code mvn exec:java}, their class loader is closed before JVM shutdown hooks run, so the
+     * hook could not stop the server and it would outlive the run. The next create() starts a new one.
+     */
+    public static synchronized void shutdownEmbedded() {
         if (server != null && server.embedded != null) {
             try {
                 server.embedded.close();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            deleteTree(server.dataDirectory);
             server = null;
         }
     }
@@ -181,12 +186,17 @@ public final class TestDatabase implements AutoCloseable {
         return server;
     }
 
+    private static final boolean DURABLE = Boolean.getBoolean("edp.test.pg.durable");
+
     private static Server startEmbedded() {
         try {
             // a data directory of our own (outside zonky's working directory, whose stale-directory sweep
             // could take it while stopped), kept across stopEmbeddedKeepingData() and deleted at exit
             Path data = Files.createTempDirectory("edp-embedded-pg-data-");
             EmbeddedPostgres pg = builder(data).start();
+            if (DURABLE) {
+                requireDurable(pg);
+            }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 synchronized (TestDatabase.class) {
                     try {
@@ -205,6 +215,19 @@ public final class TestDatabase implements AutoCloseable {
         }
     }
 
+    /** A benchmark that believes it measures synced commits must not run on a server that skips them. */
+    private static void requireDurable(EmbeddedPostgres pg) {
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement();
+                var rs = st.executeQuery("SELECT current_setting('fsync') || ' ' || current_setting('synchronous_commit')")) {
+            rs.next();
+            if (!rs.getString(1).equals("on on")) {
+                throw new IllegalStateException("edp.test.pg.durable is set but the server runs with fsync, synchronous_commit = " + rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static EmbeddedPostgres.Builder builder(Path data) {
         File work = Path.of(System.getProperty("java.io.tmpdir"), "edp-embedded-pg").toFile();
         work.mkdirs();
@@ -213,11 +236,11 @@ public final class TestDatabase implements AutoCloseable {
                 .setDataDirectory(data)
                 .setCleanDataDirectory(false)
                 .setServerConfig("max_connections", "200");
-        // Tests trade durability for speed; benchmarks ask for a server that syncs its commits, as RDS does.
-        if (!Boolean.getBoolean("edp.test.pg.durable")) {
-            builder.setServerConfig("fsync", "off").setServerConfig("synchronous_commit", "off");
-        }
-        return builder;
+        // Tests trade durability for speed; benchmarks ask for a server that syncs its commits, as RDS
+        // does. zonky always starts postgres with -F (fsync off) and synchronous_commit off by default;
+        // a -c setting given after them wins, so durability must be asked for explicitly.
+        String durable = DURABLE ? "on" : "off";
+        return builder.setServerConfig("fsync", durable).setServerConfig("synchronous_commit", durable);
     }
 
     private static void deleteTree(Path root) {

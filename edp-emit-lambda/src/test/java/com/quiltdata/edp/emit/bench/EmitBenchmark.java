@@ -51,6 +51,15 @@ public final class EmitBenchmark {
     static final ReadinessRules RULES = new ReadinessRules(20, Duration.ofSeconds(300), Duration.ofSeconds(3600), List.of("_SUCCESS"));
 
     public static void main(String[] args) throws Exception {
+        try {
+            measure(args);
+        } finally {
+            TestDatabase.shutdownEmbedded();
+        }
+        System.exit(0); // in-process emulators leave non-daemon threads behind
+    }
+
+    private static void measure(String[] args) throws Exception {
         PrintStream out = System.out;
         Log.redirect(System.err, true);
         List<Long> sizes = new ArrayList<>();
@@ -110,7 +119,6 @@ public final class EmitBenchmark {
         double large = medians[medians.length - 1];
         out.printf(Locale.ROOT, "emit small_ms=%.1f large_ms=%.1f ratio=%.2f due=%d%n", small, large, large / small, due);
         out.flush();
-        System.exit(0);
     }
 
     private static int lastDue;

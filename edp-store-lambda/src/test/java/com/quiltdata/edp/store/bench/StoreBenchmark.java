@@ -32,6 +32,14 @@ import org.postgresql.PGConnection;
 public final class StoreBenchmark {
 
     public static void main(String[] args) throws Exception {
+        try {
+            measure(args);
+        } finally {
+            TestDatabase.shutdownEmbedded();
+        }
+    }
+
+    private static void measure(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int prefixes = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
         int batchSize = args.length > 2 ? Integer.parseInt(args[2]) : 500;

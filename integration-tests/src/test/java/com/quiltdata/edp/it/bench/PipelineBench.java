@@ -39,6 +39,15 @@ public final class PipelineBench {
     private static final String BUCKET = "edp-bench-data";
 
     public static void main(String[] args) throws Exception {
+        try {
+            measure(args);
+        } finally {
+            TestDatabase.shutdownEmbedded();
+        }
+        System.exit(0); // in-process emulators leave non-daemon threads behind
+    }
+
+    private static void measure(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int perPrefix = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int sample = args.length > 2 ? Integer.parseInt(args[2]) : 20;
@@ -190,7 +199,6 @@ public final class PipelineBench {
         bus.close();
         sns.close();
         s3.close();
-        System.exit(0);
     }
 
     private static String prefix(int p) {
