@@ -15,7 +15,7 @@ public final class Sequencer {
     /** Lower-case, right-padded to {@link #WIDTH}; an absent sequencer sorts before every present one. */
     public static String normalize(String sequencer) {
         String s = sequencer == null ? "" : sequencer.trim().toLowerCase(Locale.ROOT);
-        if (!s.matches("[0-9a-f]*")) {
+        if (!isHex(s)) {
             throw new IllegalArgumentException("sequencer is not hexadecimal: '" + sequencer + "'");
         }
         if (s.length() > WIDTH) {
@@ -27,5 +27,16 @@ public final class Sequencer {
     /** True when sequencer {@code a} happened after {@code b} (both raw, as S3 sent them). */
     public static boolean isNewer(String a, String b) {
         return normalize(a).compareTo(normalize(b)) > 0;
+    }
+
+    // a loop, not String.matches: this runs for every stored event and matches compiles a regex each call
+    private static boolean isHex(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+                return false;
+            }
+        }
+        return true;
     }
 }

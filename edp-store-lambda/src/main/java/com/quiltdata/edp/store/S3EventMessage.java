@@ -1,10 +1,14 @@
 package com.quiltdata.edp.store;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.quiltdata.edp.domain.ObjectEvent;
 import com.quiltdata.edp.domain.S3Keys;
 import com.quiltdata.edp.domain.Sequencer;
 import com.quiltdata.edp.json.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
@@ -30,58 +34,162 @@ public final class S3EventMessage {
     }
 
     public static Parsed parse(String body) {
-        JsonNode root;
-        try {
-            root = Json.parse(body);
-        } catch (IllegalArgumentException e) {
-            return new Parsed.Invalid(e.getMessage());
+        if (body == null || body.isBlank()) {
+            return new Parsed.Invalid("body is empty, expected a JSON object");
         }
-        if (!root.isObject()) {
-            return new Parsed.Invalid("body is JSON but not an object");
+        Fields f = new Fields();
+        try (JsonParser p = Json.MAPPER.getFactory().createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return new Parsed.Invalid("body is JSON but not an object");
+            }
+            readEnvelope(p, f);
+        } catch (JsonProcessingException e) {
+            return new Parsed.Invalid("body is not JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        if ("s3:TestEvent".equals(root.path("Event").asText(null))) {
+        if ("s3:TestEvent".equals(f.event)) {
             return new Parsed.Ignored("S3 test event");
         }
-        if (root.has("Records")) {
+        if (f.records) {
             return new Parsed.Invalid("body is an S3 notification (Records), expected an EventBridge event from the default bus");
         }
-        String detailType = root.path("detail-type").asText(null);
-        if (detailType == null) {
+        if (f.detailType == null) {
             return new Parsed.Invalid("missing field 'detail-type'");
         }
-        if ("Scheduled Event".equals(detailType)) {
+        if ("Scheduled Event".equals(f.detailType)) {
             return new Parsed.Ignored("scheduled event");
         }
-        String source = root.path("source").asText("");
+        String source = f.source == null ? "" : f.source;
         if (!"aws.s3".equals(source)) {
             return new Parsed.Invalid("source is '" + source + "', expected 'aws.s3'");
         }
-        boolean created = OBJECT_CREATED.equals(detailType);
-        if (!created && !OBJECT_DELETED.equals(detailType)) {
-            return new Parsed.Ignored("detail-type '" + detailType + "'");
+        boolean created = OBJECT_CREATED.equals(f.detailType);
+        if (!created && !OBJECT_DELETED.equals(f.detailType)) {
+            return new Parsed.Ignored("detail-type '" + f.detailType + "'");
         }
         try {
-            return new Parsed.Event(toEvent(root, created));
+            return new Parsed.Event(toEvent(f, created));
         } catch (IllegalArgumentException e) {
             return new Parsed.Invalid(e.getMessage());
         }
     }
 
-    private static ObjectEvent toEvent(JsonNode root, boolean created) {
-        String id = text(root, "id", "id");
-        Instant time = instant(text(root, "time", "time"));
-        JsonNode detail = root.path("detail");
-        String bucket = text(detail.path("bucket"), "name", "detail.bucket.name");
-        JsonNode object = detail.path("object");
-        String rawKey = text(object, "key", "detail.object.key");
-        String key = S3Keys.decode(rawKey);
-        Long size = null;
-        if (object.hasNonNull("size")) {
-            if (!object.get("size").canConvertToLong() || object.get("size").asLong() < 0) {
-                throw new IllegalArgumentException("detail.object.size is not a non-negative number");
+    /**
+     * The envelope fields EDP reads. The body is read as a stream, not as a tree: a store batch parses
+     * hundreds of these, and everything else in them (resources, requester, source IP...) is skipped
+     * without being built.
+     */
+    private static final class Fields {
+        String event;
+        boolean records;
+        String detailType;
+        String source;
+        String id;
+        String time;
+        String bucket;
+        String key;
+        Long size;
+        boolean sizeInvalid;
+        String etag;
+        String versionId;
+        String sequencer;
+    }
+
+    private static void readEnvelope(JsonParser p, Fields f) throws IOException {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            p.nextToken();
+            switch (name) {
+                case "Event" -> f.event = scalar(p);
+                case "Records" -> {
+                    f.records = true;
+                    p.skipChildren();
+                }
+                case "detail-type" -> f.detailType = scalar(p);
+                case "source" -> f.source = scalar(p);
+                case "id" -> f.id = scalar(p);
+                case "time" -> f.time = scalar(p);
+                case "detail" -> readObject(p, (field, q) -> {
+                    switch (field) {
+                        case "bucket" -> readObject(q, (b, r) -> {
+                            if (b.equals("name")) {
+                                f.bucket = scalar(r);
+                            } else {
+                                r.skipChildren();
+                            }
+                        });
+                        case "object" -> readObject(q, (o, r) -> readObjectField(o, r, f));
+                        default -> q.skipChildren();
+                    }
+                });
+                default -> p.skipChildren();
             }
-            size = object.get("size").asLong();
-        } else if (created) {
+        }
+    }
+
+    private static void readObjectField(String field, JsonParser p, Fields f) throws IOException {
+        switch (field) {
+            case "key" -> f.key = scalar(p);
+            case "size" -> {
+                f.size = null;
+                f.sizeInvalid = false;
+                if (p.currentToken() == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+                    f.size = p.getLongValue();
+                    f.sizeInvalid = f.size < 0;
+                } else if (p.currentToken() != JsonToken.VALUE_NULL) {
+                    f.sizeInvalid = true;
+                    p.skipChildren();
+                }
+            }
+            case "etag" -> f.etag = scalar(p);
+            case "version-id" -> f.versionId = scalar(p);
+            case "sequencer" -> f.sequencer = scalar(p);
+            default -> p.skipChildren();
+        }
+    }
+
+    @FunctionalInterface
+    private interface FieldReader {
+        void read(String field, JsonParser p) throws IOException;
+    }
+
+    /** Reads the fields of the object at the current token; any other value is skipped, as if absent. */
+    private static void readObject(JsonParser p, FieldReader reader) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            p.nextToken();
+            reader.read(name, p);
+        }
+    }
+
+    /** A scalar's text; null for JSON null; an object or array is skipped and reads as empty. */
+    private static String scalar(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (t.isScalarValue()) {
+            return p.getText();
+        }
+        p.skipChildren();
+        return "";
+    }
+
+    private static ObjectEvent toEvent(Fields f, boolean created) {
+        String id = required(f.id, "id");
+        Instant time = instant(required(f.time, "time"));
+        String bucket = required(f.bucket, "detail.bucket.name");
+        String rawKey = required(f.key, "detail.object.key");
+        String key = S3Keys.decode(rawKey);
+        if (f.sizeInvalid) {
+            throw new IllegalArgumentException("detail.object.size is not a non-negative number");
+        }
+        if (f.size == null && created) {
             throw new IllegalArgumentException("missing field 'detail.object.size' on an Object Created event");
         }
         return new ObjectEvent(
@@ -90,19 +198,18 @@ public final class S3EventMessage {
                 key,
                 rawKey,
                 created ? ObjectEvent.Kind.CREATED : ObjectEvent.Kind.DELETED,
-                size,
-                object.path("etag").asText(null),
-                object.path("version-id").asText(null),
-                Sequencer.normalize(object.path("sequencer").asText(null)),
+                f.size,
+                f.etag,
+                f.versionId,
+                Sequencer.normalize(f.sequencer),
                 time);
     }
 
-    private static String text(JsonNode node, String field, String path) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull() || !value.isValueNode() || value.asText().isEmpty()) {
+    private static String required(String value, String path) {
+        if (value == null || value.isEmpty()) {
             throw new IllegalArgumentException("missing field '" + path + "'");
         }
-        return value.asText();
+        return value;
     }
 
     private static Instant instant(String text) {

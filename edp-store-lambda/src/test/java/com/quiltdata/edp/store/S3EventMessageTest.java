@@ -73,11 +73,23 @@ class S3EventMessageTest {
         "{\"detail-type\":\"Object Created\",\"source\":\"aws.ec2\"} | source is 'aws.ec2'",
         "{\"detail-type\":\"Object Created\",\"source\":\"aws.s3\",\"time\":\"2026-11-02T10:00:00Z\"} | missing field 'id'",
         "{\"Records\":[]}                                            | S3 notification (Records)",
+        "{\"detail-type\":\"Object Created\",\"source\":\"aws.s3\"   | body is not JSON",
+        "{\"detail-type\":\"Object Created\",\"source\":\"aws.s3\",\"id\":{\"a\":1},\"time\":\"2026-11-02T10:00:00Z\"} | missing field 'id'",
+        "{\"detail-type\":\"Object Created\",\"source\":\"aws.s3\",\"id\":\"e\",\"time\":\"2026-11-02T10:00:00Z\",\"detail\":\"x\"} | missing field 'detail.bucket.name'",
     })
     void namesWhatIsWrong(String body, String reason) {
         S3EventMessage.Parsed parsed = S3EventMessage.parse(body);
         assertInstanceOf(S3EventMessage.Parsed.Invalid.class, parsed);
         assertTrue(((S3EventMessage.Parsed.Invalid) parsed).reason().contains(reason), parsed.toString());
+    }
+
+    @ParameterizedTest(name = "size {0}")
+    @CsvSource(delimiter = '|', value = {"\"12\"", "-1", "1.5", "true", "{}", "99999999999999999999"})
+    void rejectsASizeThatIsNotANonNegativeWholeNumber(String size) {
+        String body = Events.created("lab/run/a.csv", 7, "01", Instant.EPOCH).replace("\"size\":7", "\"size\":" + size);
+        S3EventMessage.Parsed parsed = S3EventMessage.parse(body);
+        assertInstanceOf(S3EventMessage.Parsed.Invalid.class, parsed, body);
+        assertTrue(((S3EventMessage.Parsed.Invalid) parsed).reason().contains("detail.object.size is not a non-negative number"));
     }
 
     @Test
