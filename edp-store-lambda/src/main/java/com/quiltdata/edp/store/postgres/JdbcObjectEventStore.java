@@ -98,7 +98,11 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
 
     private static final String UNIQUE_VIOLATION = "23505";
 
+    /** Batches that go straight to the upsert path after one fell back: a few seconds of a busy stream. */
+    private static final int UPSERT_ONLY_AFTER_FALLBACK = 10;
+
     private final Database database;
+    private final BulkPathPolicy bulkPath = new BulkPathPolicy(UPSERT_ONLY_AFTER_FALLBACK);
 
     public JdbcObjectEventStore(Database database) {
         this.database = database;
@@ -120,7 +124,7 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
             byId.putIfAbsent(p.event().eventId(), p);
         }
         List<PlacedEvent> unique = new ArrayList<>(byId.values());
-        List<PlacedEvent> applied = copyIfAllNew(c, unique, arrivedAt);
+        List<PlacedEvent> applied = bulkPath.shouldTry() ? copyIfAllNew(c, unique, arrivedAt) : null;
         // a key that had no state row was never in any batch, so no batch can hold it yet
         boolean keysWereUnknown = applied != null;
         int fresh = unique.size();
@@ -174,6 +178,7 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
             // The COPYs are the transaction's first writes: rolling it back undoes exactly them,
             // without the round trips of a savepoint on the common path.
             c.rollback();
+            bulkPath.fellBack();
             return null;
         }
     }

@@ -44,23 +44,31 @@ public final class StoreBenchmark {
         int prefixes = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
         int batchSize = args.length > 2 ? Integer.parseInt(args[2]) : 500;
         // "grouped": each prefix's files arrive together, as a run's uploads do; "interleaved": every
-        // SQS batch touches as many prefixes as it can (the worst case for the batch table)
-        boolean interleaved = args.length > 3 && args[3].equals("interleaved");
+        // SQS batch touches as many prefixes as it can (the worst case for the batch table);
+        // "overwrite": grouped, but the second half of the events rewrites the keys of the first
+        // half (a rerun writing the same outputs), so no batch of that half is all new
+        String order = args.length > 3 ? args[3] : "grouped";
+        if (!List.of("grouped", "interleaved", "overwrite").contains(order)) {
+            throw new IllegalArgumentException("order must be grouped, interleaved or overwrite, not " + order);
+        }
+        boolean interleaved = order.equals("interleaved");
+        int distinctKeys = order.equals("overwrite") ? (events + 1) / 2 : events;
         PrintStream out = System.out;
         Log.redirect(new PrintStream(PrintStream.nullOutputStream()), true);
 
         Instant t0 = Instant.parse("2026-11-02T10:00:00Z");
         List<String> bodies = new ArrayList<>(events);
         for (int i = 0; i < events; i++) {
-            int perPrefix = (events + prefixes - 1) / prefixes;
+            int perPrefix = (distinctKeys + prefixes - 1) / prefixes;
+            int k = i % distinctKeys;
             String key = interleaved
-                    ? "lab/run-" + (i % prefixes) + "/file-" + (i / prefixes) + ".csv"
-                    : "lab/run-" + (i / perPrefix) + "/file-" + (i % perPrefix) + ".csv";
+                    ? "lab/run-" + (k % prefixes) + "/file-" + (k / prefixes) + ".csv"
+                    : "lab/run-" + (k / perPrefix) + "/file-" + (k % perPrefix) + ".csv";
             bodies.add(Events.body(String.format("evt-%09d", i), "Object Created", key, 1000L + i,
                     String.format("%016x", i + 1), t0.plusMillis(i)));
         }
-        out.printf("store: %d events over %d prefixes (%s), SQS batches of %d messages%n", events, prefixes,
-                interleaved ? "interleaved" : "grouped by prefix", batchSize);
+        out.printf("store: %d events about %d keys over %d prefixes (%s), SQS batches of %d messages%n", events, distinctKeys,
+                prefixes, order, batchSize);
 
         // warm up the JIT and the connection on a throwaway schema
         run(TestDatabase.create(), bodies.subList(0, Math.min(events, 20_000)), batchSize);

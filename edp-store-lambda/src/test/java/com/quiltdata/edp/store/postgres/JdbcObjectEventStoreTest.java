@@ -137,8 +137,12 @@ class JdbcObjectEventStoreTest {
         assertEquals(4, db.scalar("SELECT count(*) FROM batch_object"));
         assertEquals(7, db.scalar("SELECT count(*) FROM object_event"));
         assertEquals("deleted", text("SELECT kind FROM object_state WHERE object_key = 'p/q/a'"));
-        // keys with a tab, a newline and a backslash survive the bulk path's text format
-        store.record(List.of(created("p/q/", "tab\there", 1, "08", T0), created("p/q/", "line\nbreak\\x", 1, "09", T0)), T0);
+    }
+
+    @Test
+    void keysWithTabsNewlinesAndBackslashesSurviveTheBulkPath() {
+        Recorded r = store.record(List.of(created("p/q/", "tab\there", 1, "08", T0), created("p/q/", "line\nbreak\\x", 1, "09", T0)), T0);
+        assertEquals(new Recorded(2, 0, 0, 1), r);
         assertEquals(1, db.scalar("SELECT count(*) FROM batch_object WHERE object_key = ?", "p/q/tab\there"));
         assertEquals(1, db.scalar("SELECT count(*) FROM object_state WHERE object_key = ?", "p/q/line\nbreak\\x"));
         assertEquals(1, db.scalar("SELECT count(*) FROM object_event WHERE raw_key = ?", "p/q/line\nbreak\\x"));
