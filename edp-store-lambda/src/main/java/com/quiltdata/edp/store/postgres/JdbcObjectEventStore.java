@@ -384,7 +384,7 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
                 continue;
             }
             ObjectEvent e = p.event();
-            added.text(batches.of(p).toString()).text(e.key()).text(PrefixRule.fileName(e.key())).bool(e.kind() == ObjectEvent.Kind.DELETED)
+            added.uuid(batches.of(p)).text(e.key()).text(PrefixRule.fileName(e.key())).bool(e.kind() == ObjectEvent.Kind.DELETED)
                     .number(e.size()).text(e.etag()).text(e.versionId()).text(e.sequencer()).time(e.eventTime()).endRow();
         }
         added.copyInto(c);

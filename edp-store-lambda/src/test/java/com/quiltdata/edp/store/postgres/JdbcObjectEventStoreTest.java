@@ -140,12 +140,24 @@ class JdbcObjectEventStoreTest {
     }
 
     @Test
-    void keysWithTabsNewlinesAndBackslashesSurviveTheBulkPath() {
-        Recorded r = store.record(List.of(created("p/q/", "tab\there", 1, "08", T0), created("p/q/", "line\nbreak\\x", 1, "09", T0)), T0);
-        assertEquals(new Recorded(2, 0, 0, 1), r);
-        assertEquals(1, db.scalar("SELECT count(*) FROM batch_object WHERE object_key = ?", "p/q/tab\there"));
-        assertEquals(1, db.scalar("SELECT count(*) FROM object_state WHERE object_key = ?", "p/q/line\nbreak\\x"));
-        assertEquals(1, db.scalar("SELECT count(*) FROM object_event WHERE raw_key = ?", "p/q/line\nbreak\\x"));
+    void theBulkPathStoresEveryValueExactly() {
+        // keys with a tab, a newline, a backslash and non-ASCII; times with milli- and microseconds
+        Instant eventTime = Instant.parse("2026-11-02T10:00:00.123Z");
+        Instant arrived = Instant.parse("2026-11-02T10:00:01.654321Z");
+        PlacedEvent tab = created("p/q/", "tab\there", 1234567890123L, "08", eventTime);
+        PlacedEvent odd = created("p/q/", "line\nbreak\\x é 日本", 0, "09", eventTime);
+        assertEquals(new Recorded(2, 0, 0, 1), store.record(List.of(tab, odd), arrived));
+        for (PlacedEvent p : List.of(tab, odd)) {
+            String key = p.event().key();
+            assertEquals(1, db.scalar("SELECT count(*) FROM object_event WHERE object_key = ? AND raw_key = ? AND size = ? AND event_time = ?"
+                    + " AND arrived_at = ? AND sequencer = ? AND etag = 'e' AND version_id IS NULL AND kind = 'created'", key, key,
+                    p.event().size(), java.sql.Timestamp.from(eventTime), java.sql.Timestamp.from(arrived), p.event().sequencer()), key);
+            assertEquals(1, db.scalar("SELECT count(*) FROM object_state WHERE object_key = ? AND size = ? AND event_time = ? AND event_id = ?",
+                    key, p.event().size(), java.sql.Timestamp.from(eventTime), p.event().eventId()), key);
+            assertEquals(1, db.scalar("SELECT count(*) FROM batch_object o JOIN batch b USING (batch_id) WHERE o.object_key = ? AND o.size = ?"
+                    + " AND o.event_time = ? AND NOT o.deleted AND o.file_name = ?", key, p.event().size(),
+                    java.sql.Timestamp.from(eventTime), key.substring(key.lastIndexOf('/') + 1)), key);
+        }
     }
 
     @Test
