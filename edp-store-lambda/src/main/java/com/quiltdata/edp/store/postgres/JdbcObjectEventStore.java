@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -102,7 +103,8 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
     private static final int UPSERT_ONLY_AFTER_FALLBACK = 10;
 
     private final Database database;
-    private final BulkPathPolicy bulkPath = new BulkPathPolicy(UPSERT_ONLY_AFTER_FALLBACK);
+    private final BulkPathPolicy eventsByCopy = new BulkPathPolicy(UPSERT_ONLY_AFTER_FALLBACK);
+    private final BulkPathPolicy statesByCopy = new BulkPathPolicy(UPSERT_ONLY_AFTER_FALLBACK);
 
     public JdbcObjectEventStore(Database database) {
         this.database = database;
@@ -124,19 +126,19 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
             byId.putIfAbsent(p.event().eventId(), p);
         }
         List<PlacedEvent> unique = new ArrayList<>(byId.values());
-        List<PlacedEvent> applied = bulkPath.shouldTry() ? copyIfAllNew(c, unique, arrivedAt) : null;
+        List<PlacedEvent> fresh = eventsByCopy.shouldTry() ? copyEventsIfAllNew(c, unique, arrivedAt) : null;
+        if (fresh == null) {
+            fresh = insertEvents(c, unique, arrivedAt);
+        }
+        List<PlacedEvent> newest = newestPerKey(fresh);
+        List<PlacedEvent> applied = statesByCopy.shouldTry() ? copyStatesIfAllNew(c, newest) : null;
         // a key that had no state row was never in any batch, so no batch can hold it yet
         boolean keysWereUnknown = applied != null;
-        int fresh = unique.size();
         if (applied == null) {
-            Set<String> freshIds = insertEvents(c, unique, arrivedAt);
-            fresh = freshIds.size();
-            List<PlacedEvent> newest = newestPerKey(unique.stream().filter(p -> freshIds.contains(p.event().eventId())).toList());
-            Set<String> winners = upsertState(c, newest);
-            applied = newest.stream().filter(p -> winners.contains(p.event().eventId())).toList();
+            applied = upsertState(c, newest);
         }
-        int duplicates = input.size() - fresh;
-        int stale = fresh - applied.size();
+        int duplicates = input.size() - fresh.size();
+        int stale = fresh.size() - applied.size();
         if (applied.isEmpty()) {
             return new Recorded(0, duplicates, stale, 0);
         }
@@ -146,39 +148,58 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
     }
 
     /**
-     * The common case, new files: no event was seen before and no key has a state yet. Then the
-     * events and the key states are plain rows and go in by COPY, at bulk-load speed. A unique
-     * violation means something was known (a redelivery, an overwrite, a concurrent writer of the
-     * same key, who holds us until it commits); the COPYs are undone and the caller takes the
-     * upsert path. Returns the newest event per key, or null when that path must be taken.
+     * The common case: no event of the batch was seen before, so they are plain rows and go in by
+     * COPY. A unique violation means one was (a redelivery, or a concurrent delivery that holds us
+     * until it commits): the COPY is undone and the caller inserts with {@code ON CONFLICT}.
+     * Returns the events, or null when that path must be taken.
      */
-    private List<PlacedEvent> copyIfAllNew(Connection c, List<PlacedEvent> unique, Instant arrivedAt) throws SQLException {
-        List<PlacedEvent> newest = newestPerKey(unique);
-        CopyRows events = new CopyRows("object_event",
+    private List<PlacedEvent> copyEventsIfAllNew(Connection c, List<PlacedEvent> unique, Instant arrivedAt) throws SQLException {
+        CopyRows rows = new CopyRows("object_event",
                 "event_id, bucket, object_key, raw_key, kind, size, etag, version_id, sequencer, event_time, arrived_at");
         for (PlacedEvent p : unique) {
             ObjectEvent e = p.event();
-            events.text(e.eventId()).text(e.bucket()).text(e.key()).text(e.rawKey()).text(kind(e)).number(e.size())
+            rows.text(e.eventId()).text(e.bucket()).text(e.key()).text(e.rawKey()).text(kind(e)).number(e.size())
                     .text(e.etag()).text(e.versionId()).text(e.sequencer()).time(e.eventTime()).time(arrivedAt).endRow();
         }
-        CopyRows states = new CopyRows("object_state", "bucket, object_key, kind, size, etag, version_id, sequencer, event_id, event_time");
+        try {
+            rows.copyInto(c);
+            return unique;
+        } catch (SQLException e) {
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw e;
+            }
+            // The COPY is the transaction's first write: rolling it back undoes exactly it,
+            // without the round trips of a savepoint on the common path.
+            c.rollback();
+            eventsByCopy.fellBack();
+            return null;
+        }
+    }
+
+    /**
+     * New files: no key has a state row yet, so the states are plain rows too. A unique violation
+     * means a key was known (an overwrite, a delete, a concurrent writer of the same key, who holds
+     * us until it commits): back to the savepoint, and the caller upserts. Returns the states
+     * written, or null when the upsert must be taken.
+     */
+    private List<PlacedEvent> copyStatesIfAllNew(Connection c, List<PlacedEvent> newest) throws SQLException {
+        CopyRows rows = new CopyRows("object_state", "bucket, object_key, kind, size, etag, version_id, sequencer, event_id, event_time");
         for (PlacedEvent p : newest) {
             ObjectEvent e = p.event();
-            states.text(e.bucket()).text(e.key()).text(kind(e)).number(e.size()).text(e.etag()).text(e.versionId())
+            rows.text(e.bucket()).text(e.key()).text(kind(e)).number(e.size()).text(e.etag()).text(e.versionId())
                     .text(e.sequencer()).text(e.eventId()).time(e.eventTime()).endRow();
         }
+        Savepoint beforeCopy = c.setSavepoint();
         try {
-            events.copyInto(c);
-            states.copyInto(c);
+            rows.copyInto(c);
+            c.releaseSavepoint(beforeCopy);
             return newest;
         } catch (SQLException e) {
             if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
                 throw e;
             }
-            // The COPYs are the transaction's first writes: rolling it back undoes exactly them,
-            // without the round trips of a savepoint on the common path.
-            c.rollback();
-            bulkPath.fellBack();
+            c.rollback(beforeCopy);
+            statesByCopy.fellBack();
             return null;
         }
     }
@@ -202,7 +223,8 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
         return x.eventTime().isAfter(y.eventTime()) ? a : b;
     }
 
-    private Set<String> insertEvents(Connection c, List<PlacedEvent> events, Instant arrivedAt) throws SQLException {
+    /** Inserts the events not seen before and returns them. */
+    private List<PlacedEvent> insertEvents(Connection c, List<PlacedEvent> events, Instant arrivedAt) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(INSERT_EVENTS)) {
             int i = 1;
             ps.setArray(i++, texts(c, events, p -> p.event().eventId()));
@@ -216,11 +238,13 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
             ps.setArray(i++, texts(c, events, p -> p.event().sequencer()));
             ps.setArray(i++, times(c, events, p -> p.event().eventTime()));
             ps.setArray(i++, times(c, events, p -> arrivedAt));
-            return ids(ps);
+            Set<String> written = ids(ps);
+            return events.stream().filter(p -> written.contains(p.event().eventId())).toList();
         }
     }
 
-    private Set<String> upsertState(Connection c, List<PlacedEvent> events) throws SQLException {
+    /** Upserts the key states where the event is newer and returns the events that won. */
+    private List<PlacedEvent> upsertState(Connection c, List<PlacedEvent> events) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(UPSERT_STATE)) {
             int i = 1;
             ps.setArray(i++, texts(c, events, p -> p.event().bucket()));
@@ -232,7 +256,8 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
             ps.setArray(i++, texts(c, events, p -> p.event().sequencer()));
             ps.setArray(i++, texts(c, events, p -> p.event().eventId()));
             ps.setArray(i++, times(c, events, p -> p.event().eventTime()));
-            return ids(ps);
+            Set<String> written = ids(ps);
+            return events.stream().filter(p -> written.contains(p.event().eventId())).toList();
         }
     }
 
