@@ -24,11 +24,10 @@ import java.util.function.Function;
 /**
  * Records a whole SQS batch in one transaction with a handful of statements, whatever its size
  * (ADR 0002, ADR 0005). New files, the common case, go in by COPY: events, key states, one upsert
- * per touched batch, batch objects. When anything was known before (a redelivery, an overwrite,
- * a delete), the transaction starts over on the upsert path, whose statements take the batch as
- * arrays and {@code unnest} them. Rows are always touched in a stable order (event id, key,
- * prefix), so concurrent writers queue on row locks instead of deadlocking, and the lock on a
- * batch row serialises every change to that batch's counts.
+ * per touched batch, batch objects. Events seen before and keys known before take the upsert
+ * statements instead, which take the batch as arrays and {@code unnest} them. Rows are always
+ * touched in a stable order (event id, key, prefix), so concurrent writers queue on row locks
+ * instead of deadlocking, and the lock on a batch row serialises every change to its counts.
  */
 public final class JdbcObjectEventStore implements ObjectEventStore {
 
