@@ -206,6 +206,7 @@ public final class TestDatabase implements AutoCloseable {
                     } catch (IOException ignored) {
                         // the JVM is exiting
                     }
+                    stopPostmasterOf(data);
                     deleteTree(data);
                 }
             }));
@@ -241,6 +242,26 @@ public final class TestDatabase implements AutoCloseable {
         // a -c setting given after them wins, so durability must be asked for explicitly.
         String durable = DURABLE ? "on" : "off";
         return builder.setServerConfig("fsync", durable).setServerConfig("synchronous_commit", durable);
+    }
+
+    /**
+     * pg_ctl stop gives up after a few seconds on a loaded machine and leaves the server running;
+     * at exit nothing would ever stop it, so stop the postmaster named in the data directory.
+     */
+    private static void stopPostmasterOf(Path data) {
+        try {
+            long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
+            ProcessHandle.of(pid).ifPresent(postmaster -> {
+                postmaster.destroy(); // SIGTERM: a smart shutdown, and our connections are closing with the JVM
+                try {
+                    postmaster.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (Exception notYet) {
+                    postmaster.destroyForcibly();
+                }
+            });
+        } catch (IOException | RuntimeException noPostmaster) {
+            // no pid file: the server stopped cleanly
+        }
     }
 
     private static void deleteTree(Path root) {
