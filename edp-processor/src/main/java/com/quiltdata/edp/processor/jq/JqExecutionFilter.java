@@ -1,19 +1,14 @@
 package com.quiltdata.edp.processor.jq;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.quiltdata.edp.jq.JqPredicate;
 import com.quiltdata.edp.processor.domain.ReadyBatch;
 import com.quiltdata.edp.processor.port.ExecutionFilter;
 import com.quiltdata.edp.processor.port.StoredObject;
-import java.util.ArrayList;
 import java.util.List;
-import net.thisptr.jackson.jq.BuiltinFunctionLoader;
-import net.thisptr.jackson.jq.JsonQuery;
-import net.thisptr.jackson.jq.Scope;
-import net.thisptr.jackson.jq.Versions;
-import net.thisptr.jackson.jq.exception.JsonQueryException;
+import java.util.Map;
 
 /**
  * EXECUTION_FILTER: a jq expression (jq 1.6 dialect, jackson-jq) whose input is the array of objects
@@ -23,49 +18,27 @@ import net.thisptr.jackson.jq.exception.JsonQueryException;
  * than one output hold the batch; a runtime error is an error.
  */
 public final class JqExecutionFilter implements ExecutionFilter {
-    private static final Scope ROOT = rootScope();
+    private final JqPredicate predicate;
 
-    private final JsonQuery query;
-
-    private JqExecutionFilter(JsonQuery query) {
-        this.query = query;
+    private JqExecutionFilter(JqPredicate predicate) {
+        this.predicate = predicate;
     }
 
     /** Compiles the expression; throws {@link IllegalArgumentException} naming the problem. */
     public static JqExecutionFilter compile(String expression) {
-        try {
-            return new JqExecutionFilter(JsonQuery.compile(expression, Versions.JQ_1_6));
-        } catch (JsonQueryException | RuntimeException e) {
-            throw new IllegalArgumentException("not a valid jq expression: " + e.getMessage(), e);
-        }
+        return new JqExecutionFilter(JqPredicate.compile(expression));
     }
 
     @Override
     public Verdict evaluate(List<StoredObject> objects, ReadyBatch batch) {
-        List<JsonNode> outputs = new ArrayList<>(2);
-        Scope scope = Scope.newChildScope(ROOT);
-        scope.setValue("batch", batch.detail());
-        try {
-            query.apply(scope, input(objects), out -> {
-                outputs.add(out);
-                if (outputs.size() > 1) {
-                    throw new TooManyOutputs();
-                }
-            });
-        } catch (TooManyOutputs e) {
-            return Verdict.hold("more than one output");
-        } catch (JsonQueryException | RuntimeException | StackOverflowError e) {
-            return Verdict.error(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        JqPredicate.Answer answer = predicate.ask(input(objects), Map.of("batch", batch.detail()));
+        if (answer instanceof JqPredicate.Answer.No no) {
+            return Verdict.hold(no.reason());
         }
-        if (outputs.isEmpty()) {
-            return Verdict.hold("no output");
+        if (answer instanceof JqPredicate.Answer.Failed failed) {
+            return Verdict.error(failed.message());
         }
-        JsonNode only = outputs.get(0);
-        if (only.isBoolean() && only.booleanValue()) {
-            return Verdict.RUN;
-        }
-        String text = only.toString();
-        return Verdict.hold(text.length() > 80 ? text.substring(0, 80) + "…" : text);
+        return Verdict.RUN;
     }
 
     static ArrayNode input(List<StoredObject> objects) {
@@ -79,18 +52,5 @@ public final class JqExecutionFilter implements ExecutionFilter {
             n.put("storage_class", o.storageClass());
         }
         return array;
-    }
-
-    private static Scope rootScope() {
-        Scope scope = Scope.newEmptyScope();
-        BuiltinFunctionLoader.getInstance().loadFunctions(Versions.JQ_1_6, scope);
-        return scope;
-    }
-
-    /** Stops evaluation at the second output: the verdict is already "hold". */
-    private static final class TooManyOutputs extends JsonQueryException {
-        TooManyOutputs() {
-            super("more than one output");
-        }
     }
 }

@@ -84,10 +84,6 @@ final class CopyRows {
         return this;
     }
 
-    int rows() {
-        return rows;
-    }
-
     void copyInto(Connection c) throws SQLException {
         if (rows == 0) {
             return;
