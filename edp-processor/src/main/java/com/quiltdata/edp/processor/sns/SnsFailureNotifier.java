@@ -1,6 +1,6 @@
 package com.quiltdata.edp.processor.sns;
 
-import com.quiltdata.edp.json.Json;
+import com.quiltdata.edp.aws.SnsTopic;
 import com.quiltdata.edp.processor.port.FailureNotifier;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -8,13 +8,10 @@ import software.amazon.awssdk.services.sns.SnsClient;
 
 /** One JSON message per failed attempt, on the topic named by TOPIC_ARN. */
 public final class SnsFailureNotifier implements FailureNotifier {
-    private static final int MAX_SUBJECT = 100;
-    private final SnsClient sns;
-    private final String topicArn;
+    private final SnsTopic topic;
 
     public SnsFailureNotifier(SnsClient sns, String topicArn) {
-        this.sns = sns;
-        this.topicArn = topicArn;
+        this.topic = new SnsTopic(sns, topicArn);
     }
 
     @Override
@@ -34,15 +31,6 @@ public final class SnsFailureNotifier implements FailureNotifier {
             message.put("output_tail", failure.outputTail());
         }
         String subject = "EDP processor failed" + (failure.prefix() == null ? "" : ": s3://" + failure.bucket() + "/" + failure.prefix());
-        sns.publish(r -> r.topicArn(topicArn).subject(subject(subject)).message(Json.write(message)));
-    }
-
-    /** SNS subjects: ASCII printable, no newlines, at most 100 characters. */
-    static String subject(String text) {
-        StringBuilder out = new StringBuilder();
-        for (char c : text.toCharArray()) {
-            out.append(c >= 0x20 && c < 0x7f ? c : '?');
-        }
-        return out.length() > MAX_SUBJECT ? out.substring(0, MAX_SUBJECT) : out.toString();
+        topic.publish(subject, message);
     }
 }

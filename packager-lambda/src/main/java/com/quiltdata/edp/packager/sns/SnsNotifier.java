@@ -1,6 +1,6 @@
 package com.quiltdata.edp.packager.sns;
 
-import com.quiltdata.edp.json.Json;
+import com.quiltdata.edp.aws.SnsTopic;
 import com.quiltdata.edp.packager.port.Notifier;
 import com.quiltdata.edp.packager.port.PackageRevision;
 import java.util.LinkedHashMap;
@@ -9,13 +9,10 @@ import software.amazon.awssdk.services.sns.SnsClient;
 
 /** Publishes one JSON message per package created or request rejected to the stack's topic. */
 public final class SnsNotifier implements Notifier {
-    private static final int MAX_SUBJECT = 100;
-    private final SnsClient sns;
-    private final String topicArn;
+    private final SnsTopic topic;
 
     public SnsNotifier(SnsClient sns, String topicArn) {
-        this.sns = sns;
-        this.topicArn = topicArn;
+        this.topic = new SnsTopic(sns, topicArn);
     }
 
     @Override
@@ -31,7 +28,7 @@ public final class SnsNotifier implements Notifier {
         message.put("bytes", revision.totalBytes());
         revision.batchId().ifPresent(id -> message.put("batch_id", id.toString()));
         message.put("created_at", revision.createdAt().toString());
-        publish("Quilt package created: " + revision.name(), message);
+        topic.publish("Quilt package created: " + revision.name(), message);
     }
 
     @Override
@@ -47,19 +44,6 @@ public final class SnsNotifier implements Notifier {
         if (!failure.errors().isEmpty()) {
             message.put("errors", failure.errors());
         }
-        publish("Quilt package failed" + (failure.packageName() == null ? "" : ": " + failure.packageName()), message);
-    }
-
-    private void publish(String subject, Map<String, Object> message) {
-        sns.publish(r -> r.topicArn(topicArn).subject(subject(subject)).message(Json.write(message)));
-    }
-
-    /** SNS subjects: ASCII printable, no newlines, at most 100 characters. */
-    static String subject(String text) {
-        StringBuilder out = new StringBuilder();
-        for (char c : text.toCharArray()) {
-            out.append(c >= 0x20 && c < 0x7f ? c : '?');
-        }
-        return out.length() > MAX_SUBJECT ? out.substring(0, MAX_SUBJECT) : out.toString();
+        topic.publish("Quilt package failed" + (failure.packageName() == null ? "" : ": " + failure.packageName()), message);
     }
 }
