@@ -37,6 +37,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * bucket, key, ETag and modification time, so a second run records nothing new.
  */
 @Command(name = "backfill", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Record objects EDP never saw so that they get packaged; running it twice changes nothing.",
         description = {"Record objects EDP never saw (written before EDP was deployed, or events lost) so they get packaged.",
             "Running it twice changes nothing."})
 public final class BackfillCommand implements Callable<Integer> {

@@ -37,6 +37,7 @@ import picocli.CommandLine.Option;
  * firing and packages appearing, and checks every manifest it wrote.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
+        header = "See EDP turn sample files into Quilt packages in under a minute, on this machine alone.",
         description = {"See EDP work in under a minute: sample files land in a temporary folder in two bursts,",
             "batches fire (by count, sentinel and quiet period) and Quilt packages appear in its .quilt/ registry."})
 public final class DemoCommand implements Callable<Integer> {

@@ -14,6 +14,7 @@ import picocli.CommandLine.Parameters;
  * processor's own parser, so it behaves exactly as the processor jar does.
  */
 @Command(name = "exec", sortOptions = false,
+        header = "Run a program on each ready batch and write what it creates back to S3.",
         description = {"Run a program on each ready batch: poll a queue of package-objects-ready events (or take one event file),",
             "download the batch's files, run the program, upload what it created or changed.",
             "Usage: edp exec [--queue URL] [--until-empty] [EVENT.json] [-- program args...]",

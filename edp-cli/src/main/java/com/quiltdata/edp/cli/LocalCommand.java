@@ -24,6 +24,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code edp local <folder>}: watch a folder and turn its batches into Quilt packages in {@code <folder>/.quilt/}. */
 @Command(name = "local", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Watch a folder and turn its ready batches into Quilt packages in the folder's own registry.",
         description = {"Watch a folder: new, changed and deleted files become object events (files already there count too),",
             "ready batches become Quilt packages in <folder>/.quilt/, which quilt3 reads with",
             "  quilt3.Package.browse(\"ns/name\", registry=\"file:///abs/folder\").",
