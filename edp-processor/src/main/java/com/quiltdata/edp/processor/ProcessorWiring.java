@@ -6,7 +6,6 @@ import com.quiltdata.edp.config.Env;
 import com.quiltdata.edp.observe.Log;
 import com.quiltdata.edp.processor.domain.ProcessBatch;
 import com.quiltdata.edp.processor.exec.ProcessCommandRunner;
-import com.quiltdata.edp.processor.port.ExecutionFilter;
 import com.quiltdata.edp.processor.port.FailureNotifier;
 import com.quiltdata.edp.processor.s3.S3ObjectStore;
 import com.quiltdata.edp.processor.sns.SnsFailureNotifier;
@@ -64,7 +63,7 @@ public record ProcessorWiring(ProcessorSettings settings, MessageProcessor messa
                         settings.region(), settings.endpoints().sns()).build(), topic));
         Clock clock = Clock.systemUTC();
         Consumer<String> commandOutput = line -> LOG.info("command output", "line", line);
-        ProcessBatch useCase = new ProcessBatch(new S3ObjectStore(s3), settings.executionFilter().map(f -> (ExecutionFilter) f),
+        ProcessBatch useCase = new ProcessBatch(new S3ObjectStore(s3), settings.filter(),
                 new ProcessCommandRunner(commandOutput, clock), transfers(settings.downloadConcurrency()),
                 () -> usableSpace(workDir), settings.options());
         return new ProcessorWiring(settings, new MessageProcessor(useCase, notifier, clock), clock);

@@ -7,6 +7,20 @@ import java.util.List;
 public interface ExecutionFilter {
     Verdict evaluate(List<StoredObject> objects, ReadyBatch batch);
 
+    /** Every filter must say run; the first that holds or fails decides. */
+    static ExecutionFilter allOf(List<ExecutionFilter> filters) {
+        List<ExecutionFilter> all = List.copyOf(filters);
+        return (objects, batch) -> {
+            for (ExecutionFilter f : all) {
+                Verdict v = f.evaluate(objects, batch);
+                if (v.kind() != Verdict.Kind.RUN) {
+                    return v;
+                }
+            }
+            return Verdict.RUN;
+        };
+    }
+
     /** RUN only for a single {@code true}; HOLD for any other result; ERROR when the filter failed. */
     record Verdict(Kind kind, String reason) {
         public enum Kind { RUN, HOLD, ERROR }
