@@ -1,5 +1,7 @@
 package com.quiltdata.edp.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.quiltdata.edp.json.Json;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,8 +26,26 @@ import software.amazon.awssdk.services.sns.SnsClient;
  * SDK client is exercised end to end.
  */
 public final class FakeSns implements AutoCloseable {
-    /** One Publish call: topic, subject and message as SNS received them. */
-    public record Published(String topicArn, String subject, String message) {}
+    /**
+     * One Publish call as SNS received it. With {@code MessageStructure=json} the body is a JSON object
+     * of one message per protocol; {@link #message()} and {@link #forProtocol} give what a subscriber
+     * of that protocol is delivered, as SNS would.
+     */
+    public record Published(String topicArn, String subject, String body, String messageStructure) {
+        /** What an SQS or Lambda subscriber receives. */
+        public String message() {
+            return forProtocol("sqs");
+        }
+
+        /** The protocol's own entry, else {@code default}; the body itself without a structure. */
+        public String forProtocol(String protocol) {
+            if (!"json".equals(messageStructure)) {
+                return body;
+            }
+            JsonNode perProtocol = Json.parse(body);
+            return perProtocol.has(protocol) ? perProtocol.get(protocol).asText() : perProtocol.get("default").asText();
+        }
+    }
 
     private final HttpServer server;
     private final List<Published> published = new ArrayList<>();
@@ -42,9 +62,15 @@ public final class FakeSns implements AutoCloseable {
                 Map<String, String> form = parseForm(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
                 String reply;
                 int status = 200;
-                if ("Publish".equals(form.get("Action"))) {
+                String invalid = "Publish".equals(form.get("Action")) ? invalidStructure(form) : null;
+                if (invalid != null) {
+                    status = 400;
+                    reply = "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidParameter</Code><Message>"
+                            + invalid + "</Message></Error></ErrorResponse>";
+                } else if ("Publish".equals(form.get("Action"))) {
                     synchronized (fake.published) {
-                        fake.published.add(new Published(form.get("TopicArn"), form.get("Subject"), form.get("Message")));
+                        fake.published.add(new Published(form.get("TopicArn"), form.get("Subject"), form.get("Message"),
+                                form.get("MessageStructure")));
                     }
                     reply = "<PublishResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><PublishResult><MessageId>"
                             + UUID.randomUUID() + "</MessageId></PublishResult><ResponseMetadata><RequestId>"
@@ -65,6 +91,27 @@ public final class FakeSns implements AutoCloseable {
             return fake;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** SNS's rule for {@code MessageStructure=json}: a JSON object with a string {@code default} entry. */
+    private static String invalidStructure(Map<String, String> form) {
+        if (!"json".equals(form.get("MessageStructure"))) {
+            return null;
+        }
+        try {
+            JsonNode message = Json.parse(form.get("Message"));
+            if (!message.isObject() || !message.path("default").isTextual()) {
+                return "Invalid parameter: Message Structure - No default entry in JSON message body";
+            }
+            for (var entry : message.properties()) {
+                if (!entry.getValue().isTextual()) {
+                    return "Invalid parameter: Message Structure - entry " + entry.getKey() + " is not a string";
+                }
+            }
+            return null;
+        } catch (RuntimeException e) {
+            return "Invalid parameter: Message Structure - JSON message body failed to parse";
         }
     }
 

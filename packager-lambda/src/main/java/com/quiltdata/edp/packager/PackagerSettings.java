@@ -10,6 +10,7 @@ import java.util.Optional;
 public record PackagerSettings(
         DatabaseSettings database,
         String topicArn,
+        Optional<String> catalogUrl,
         Duration packageReadyDelay,
         String region,
         Optional<URI> endpoint) {
@@ -19,6 +20,10 @@ public record PackagerSettings(
         String topic = env.required("TOPIC_ARN");
         if (!topic.isEmpty() && !topic.startsWith("arn:")) {
             env.problem("TOPIC_ARN must be an SNS topic ARN, got '" + topic + "'");
+        }
+        Optional<String> catalogUrl = env.optional("QUILT_CATALOG_URL");
+        if (catalogUrl.isPresent() && !catalogUrl.get().matches("https?://[^\\s/]+(/\\S*)?")) {
+            env.problem("QUILT_CATALOG_URL must be the catalog's URL, such as https://quilt.example.com, got '" + catalogUrl.get() + "'");
         }
         Duration delay = env.seconds("PACKAGE_READY_DELAY", 0, 0);
         String region = env.string("AWS_REGION", "us-east-1");
@@ -32,6 +37,6 @@ public record PackagerSettings(
             }
         }
         env.validate();
-        return new PackagerSettings(database, topic, delay, region, endpoint);
+        return new PackagerSettings(database, topic, catalogUrl, delay, region, endpoint);
     }
 }

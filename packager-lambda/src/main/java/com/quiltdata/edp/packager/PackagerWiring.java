@@ -47,7 +47,7 @@ public record PackagerWiring(PackagePrefix packagePrefix, Notifier notifier, Clo
         SnsClient sns = AwsClients.configure(SnsClient.builder().httpClient(AwsClients.httpClient()),
                 settings.region(), settings.endpoint()).build();
         Clock clock = Clock.systemUTC();
-        Notifier notifier = new SnsNotifier(sns, settings.topicArn());
+        Notifier notifier = new SnsNotifier(sns, settings.topicArn(), settings.catalogUrl());
         S3ObjectReader reader = new S3ObjectReader(s3);
         S3ContentHasher hasher = new S3ContentHasher(s3, S3ContentHasher.Options.defaults());
         PackagePrefix useCase = new PackagePrefix(new S3ObjectLister(s3), hasher, new S3ObjectCopier(s3, hasher), reader,
