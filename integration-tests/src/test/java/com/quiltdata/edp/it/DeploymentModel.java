@@ -113,6 +113,7 @@ public final class DeploymentModel {
                     case "Fn::Join": return TextNode.valueOf(join(arg.path(0).asText(), resolve(arg.path(1))));
                     case "Fn::Split": return split(resolve(arg.path(1)).asText(), arg.path(0).asText());
                     case "Fn::Select": return resolve(arg.path(1)).path(resolve(arg.path(0)).asInt());
+                    case "Fn::Contains": return NODES.booleanNode(contains(resolve(arg.path(0)), resolve(arg.path(1)).asText()));
                     default:
                         if (fn.startsWith("Fn::")) {
                             throw new IllegalArgumentException("the model does not evaluate " + fn);
@@ -199,6 +200,36 @@ public final class DeploymentModel {
             }
         }
         return true;
+    }
+
+    /**
+     * True when every rule of the template's {@code Rules} section holds for this deployment's
+     * parameters, as CloudFormation checks them before it creates or updates anything; otherwise the
+     * AssertDescription of each failed assertion.
+     */
+    public List<String> failedRules() {
+        List<String> failed = new java.util.ArrayList<>();
+        template.path("Rules").fields().forEachRemaining(rule -> {
+            JsonNode condition = rule.getValue().path("RuleCondition");
+            if (!condition.isMissingNode() && !resolve(condition).asBoolean()) {
+                return;
+            }
+            for (JsonNode assertion : rule.getValue().path("Assertions")) {
+                if (!resolve(assertion.path("Assert")).asBoolean()) {
+                    failed.add(rule.getKey() + ": " + assertion.path("AssertDescription").asText());
+                }
+            }
+        });
+        return failed;
+    }
+
+    private static boolean contains(JsonNode list, String value) {
+        for (JsonNode item : list) {
+            if (item.asText().equals(value)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String join(String delimiter, JsonNode items) {

@@ -152,6 +152,15 @@ class TemplateDeploysOnMotoTest {
         assertTrue(stack.outputs().keySet().containsAll(OUTPUTS), "outputs: " + stack.outputs());
     }
 
+    @Test
+    void anyPasswordRdsAcceptsDeploys() {
+        // DBPassword no longer reaches a secret or the database (RDS owns the password), so a backslash,
+        // quotes or braces cannot break a JSON document or a dynamic reference
+        EdpStack.Deployment stack = EdpStack.deploy(moto, "edp-password", Map.of(
+                "BucketName", "edp-password-data", "DBPassword", "a\\b\"c'd{e}f%g$h-0123456789"));
+        assertTrue(stack.outputs().containsKey("DatabaseEndpoint"), "outputs: " + stack.outputs());
+    }
+
     private static String queueName(String arn) {
         return arn.substring(arn.lastIndexOf(':') + 1);
     }
