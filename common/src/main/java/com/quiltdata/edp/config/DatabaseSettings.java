@@ -23,7 +23,9 @@ public record DatabaseSettings(
             int port = env.integer("DB_PORT", 5432, 1, 65535);
             String name = env.string("DB_NAME", "edp");
             String sslMode = env.string("DB_SSLMODE", "require");
-            jdbcUrl = "jdbc:postgresql://" + host + ":" + port + "/" + name + "?sslmode=" + sslMode;
+            // verify-full checks the server against this CA bundle (the template's layer); empty: the JVM's trust store
+            String rootCert = env.optional("DB_SSLROOTCERT").map(path -> "&sslrootcert=" + path).orElse("");
+            jdbcUrl = "jdbc:postgresql://" + host + ":" + port + "/" + name + "?sslmode=" + sslMode + rootCert;
         }
         String user = env.required("DB_USER");
         Optional<String> password = env.optional("DB_PASSWORD");

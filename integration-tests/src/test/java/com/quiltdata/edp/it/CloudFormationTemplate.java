@@ -214,7 +214,7 @@ public final class CloudFormationTemplate {
         forms.put("!Ref", "Ref");
         forms.put("!Condition", "Condition");
         for (String fn : List.of("And", "Base64", "Cidr", "Equals", "FindInMap", "GetAtt", "GetAZs", "If", "ImportValue",
-                "Join", "Not", "Or", "Select", "Split", "Sub", "Transform", "ToJsonString", "Length")) {
+                "Join", "Not", "Or", "Select", "Split", "Sub", "Transform", "ToJsonString", "Length", "Contains")) {
             forms.put("!" + fn, "Fn::" + fn);
         }
         return forms;

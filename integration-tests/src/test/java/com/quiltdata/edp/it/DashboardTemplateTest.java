@@ -85,7 +85,7 @@ class DashboardTemplateTest {
 
     @Test
     void edpMetricsAreExactlyTheDocumentedOnes() throws Exception {
-        // Given every ["EDP", name, "Function", function] series on the dashboard
+        // Given every ["EDP", name, "Function", function, "Stack", stack] series on the dashboard
         Map<String, Set<String>> documented = ConfigurationDoc.load().metricsByFunction();
         Set<String> shown = new TreeSet<>();
         List<String> problems = new ArrayList<>();
@@ -95,8 +95,9 @@ class DashboardTemplateTest {
             }
             String name = metric.path(1).asText();
             String function = metric.path(3).asText();
-            if (!metric.path(2).asText().equals("Function")) {
-                problems.add(name + ": EDP metrics have the single dimension Function");
+            if (!metric.path(2).asText().equals("Function") || !metric.path(4).asText().equals("Stack")
+                    || !metric.path(5).asText().equals("${AWS::StackName}")) {
+                problems.add(name + ": EDP metrics of a stack have the dimensions Function and Stack = ${AWS::StackName}");
             } else if (!documented.getOrDefault(function, Set.of()).contains(name)) {
                 problems.add(name + " (Function=" + function + ") is not a metric docs/configuration.md lists for " + function);
             }

@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * The few rewrites an expanded template needs before moto 5.2's CloudFormation can create it. Each one
@@ -29,6 +30,10 @@ import java.util.Map;
  *       such rule it meets, on any bus, silently. A schedule rule (no pattern) matches every event, so
  *       the emit schedule alone would swallow every S3 event. Those targets are removed; the rules stay
  *       (moto never fires schedules anyway).</li>
+ *   <li>moto's {@code AWS::RDS::DBInstance} ignores {@code ManageMasterUserPassword} and has no
+ *       {@code MasterUserSecret.SecretArn} attribute (the stack fails on the GetAtt). Each such GetAtt
+ *       becomes a Ref to a stand-in {@code AWS::SecretsManager::Secret} the rewrite adds, holding what
+ *       RDS would put in its secret.</li>
  * </ol>
  */
 public final class MotoCompatibility {
@@ -48,12 +53,17 @@ public final class MotoCompatibility {
                 }
             }
         });
-        for (String section : List.of("Resources", "Outputs")) {
-            JsonNode node = template.path(section);
-            if (node.isObject()) {
-                template.set(section, replaceAliasRefs(node, aliasToFunction, changes, section));
+        rewrite(template, (node, where) -> {
+            String alias = node.path("Ref").asText();
+            if (node.size() != 1 || !aliasToFunction.containsKey(alias)) {
+                return null;
             }
-        }
+            String function = aliasToFunction.get(alias);
+            changes.add(where + ": Ref " + alias + " -> GetAtt " + function + ".Arn (moto has no AWS::Lambda::Alias)");
+            ObjectNode getAtt = JsonNodeFactory.instance.objectNode();
+            getAtt.set("Fn::GetAtt", JsonNodeFactory.instance.arrayNode().add(function).add("Arn"));
+            return getAtt;
+        });
 
         Map<String, JsonNode> parameterGroups = new LinkedHashMap<>();
         template.path("Resources").fields().forEachRemaining(e -> {
@@ -70,6 +80,8 @@ public final class MotoCompatibility {
                 changes.add(e.getKey() + ": dropped DBParameterGroupName (moto cannot Ref a stack's own DB parameter group)");
             }
         });
+
+        replaceMasterUserSecrets(template, changes);
 
         template.path("Resources").fields().forEachRemaining(e -> {
             if (!"AWS::Events::Rule".equals(e.getValue().path("Type").asText())) {
@@ -90,6 +102,32 @@ public final class MotoCompatibility {
         return changes;
     }
 
+    private static void replaceMasterUserSecrets(ObjectNode template, List<String> changes) {
+        ObjectNode resources = (ObjectNode) template.path("Resources");
+        Map<String, String> standIns = new LinkedHashMap<>();
+        resources.fields().forEachRemaining(e -> {
+            if ("AWS::RDS::DBInstance".equals(e.getValue().path("Type").asText())
+                    && e.getValue().path("Properties").path("ManageMasterUserPassword").asBoolean(false)) {
+                standIns.put(e.getKey(), e.getKey() + "MasterUserSecretStandIn");
+            }
+        });
+        for (Map.Entry<String, String> standIn : standIns.entrySet()) {
+            ObjectNode secret = resources.putObject(standIn.getValue());
+            secret.put("Type", "AWS::SecretsManager::Secret");
+            secret.putObject("Properties").put("SecretString", "{\"username\":\"edp\",\"password\":\"stand-in for the RDS-managed one\"}");
+        }
+        rewrite(template, (node, where) -> {
+            JsonNode getAtt = node.path("Fn::GetAtt");
+            String database = getAtt.path(0).asText();
+            if (node.size() != 1 || !standIns.containsKey(database) || !"MasterUserSecret.SecretArn".equals(getAtt.path(1).asText())) {
+                return null;
+            }
+            changes.add(where + ": GetAtt " + database + ".MasterUserSecret.SecretArn -> Ref " + standIns.get(database)
+                    + " (moto has no RDS-managed master user secret)");
+            return JsonNodeFactory.instance.objectNode().put("Ref", standIns.get(database));
+        });
+    }
+
     private static boolean isTopicOrFunction(JsonNode template, JsonNode arn) {
         String resource = null;
         if (arn.has("Ref")) {
@@ -104,21 +142,27 @@ public final class MotoCompatibility {
         return type.equals("AWS::SNS::Topic") || type.equals("AWS::Lambda::Function") || type.equals("AWS::Lambda::Alias");
     }
 
-    private static JsonNode replaceAliasRefs(JsonNode node, Map<String, String> aliases, List<String> changes, String where) {
+    /** Replaces, in Resources and Outputs, each object for which {@code replacement} answers a node (null: keep, look inside). */
+    private static void rewrite(ObjectNode template, BiFunction<JsonNode, String, JsonNode> replacement) {
+        for (String section : List.of("Resources", "Outputs")) {
+            JsonNode node = template.path(section);
+            if (node.isObject()) {
+                template.set(section, rewrite(node, section, replacement));
+            }
+        }
+    }
+
+    private static JsonNode rewrite(JsonNode node, String where, BiFunction<JsonNode, String, JsonNode> replacement) {
         if (node.isObject()) {
-            if (node.size() == 1 && node.has("Ref") && aliases.containsKey(node.get("Ref").asText())) {
-                String alias = node.get("Ref").asText();
-                String function = aliases.get(alias);
-                changes.add(where + ": Ref " + alias + " -> GetAtt " + function + ".Arn (moto has no AWS::Lambda::Alias)");
-                ObjectNode getAtt = JsonNodeFactory.instance.objectNode();
-                getAtt.set("Fn::GetAtt", JsonNodeFactory.instance.arrayNode().add(function).add("Arn"));
-                return getAtt;
+            JsonNode replaced = replacement.apply(node, where);
+            if (replaced != null) {
+                return replaced;
             }
             ObjectNode copy = JsonNodeFactory.instance.objectNode();
             Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> field = fields.next();
-                copy.set(field.getKey(), replaceAliasRefs(field.getValue(), aliases, changes, where + "/" + field.getKey()));
+                copy.set(field.getKey(), rewrite(field.getValue(), where + "/" + field.getKey(), replacement));
             }
             return copy;
         }
@@ -126,7 +170,7 @@ public final class MotoCompatibility {
             ArrayNode copy = JsonNodeFactory.instance.arrayNode();
             int i = 0;
             for (JsonNode item : node) {
-                copy.add(replaceAliasRefs(item, aliases, changes, where + "/" + i++));
+                copy.add(rewrite(item, where + "/" + i++, replacement));
             }
             return copy;
         }

@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.quiltdata.edp.packager.s3.S3ContentHasher;
+import com.quiltdata.edp.packager.s3.S3PackageRegistry;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -152,14 +157,43 @@ class TemplateChecksTest {
         assertEquals(false, props.path("PubliclyAccessible").asBoolean(true), "PubliclyAccessible");
         assertEquals("DatabaseParameterGroup", props.path("DBParameterGroupName").path("Ref").asText(), "the TLS parameter group");
         assertEquals("1", template.resource("DatabaseParameterGroup").path("Properties").path("Parameters").path("rds.force_ssl").asText());
-        assertTrue(props.path("MasterUserPassword").path("Fn::Sub").asText().startsWith("{{resolve:secretsmanager:${DatabaseSecret}"),
-                "the master password comes from the secret: " + props.path("MasterUserPassword"));
         assertTrue(template.parameters().path("DBPassword").path("NoEcho").asBoolean(), "DBPassword must be NoEcho");
-        // DBPassword seeds the secret and nothing else
-        String resources = template.root().path("Resources").toString() + template.root().path("Globals").toString();
-        assertEquals(1, count(resources, "${DBPassword}") + count(resources, "\"Ref\":\"DBPassword\""), "DBPassword is used once, in the secret");
-        assertTrue(template.resource("DatabaseSecret").path("Properties").path("SecretString").toString().contains("${DBPassword}"));
-        // and it is reachable only from the functions' security group
+    }
+
+    @Test
+    void rdsOwnsAndRotatesThePasswordAndTheFunctionsReadItsSecret() {
+        // Given a database whose master password RDS keeps in its own secret
+        JsonNode props = template.resource("Database").path("Properties");
+        assertTrue(props.path("ManageMasterUserPassword").asBoolean(), "ManageMasterUserPassword");
+        assertTrue(props.path("MasterUserPassword").isMissingNode(), "a password CloudFormation sets is not re-read after a change or rotation");
+
+        // Then no password passes through the template: no JSON is built from one, whatever characters it holds
+        String everything = template.root().path("Resources").toString() + template.root().path("Globals").toString()
+                + template.root().path("Outputs").toString();
+        assertEquals(0, count(everything, "${DBPassword}") + count(everything, "\"Ref\":\"DBPassword\""), "DBPassword reaches nothing");
+        assertTrue(template.resourcesOfType("AWS::SecretsManager::Secret").isEmpty(), "no secret of our own to drift from the database");
+
+        // and the functions read, and may read, exactly the RDS-managed secret
+        String managedSecret = "{\"Fn::GetAtt\":[\"Database\",\"MasterUserSecret.SecretArn\"]}";
+        assertEquals(managedSecret, template.globals().path("Function").path("Environment").path("Variables").path("DB_SECRET_ARN").toString());
+        assertEquals(managedSecret, template.outputs().path("DatabaseSecretArn").path("Value").toString());
+        int readers = 0;
+        for (Map.Entry<String, JsonNode> role : template.resourcesOfType("AWS::IAM::Role").entrySet()) {
+            for (JsonNode policy : role.getValue().path("Properties").path("Policies")) {
+                for (JsonNode statement : policy.path("PolicyDocument").path("Statement")) {
+                    if (texts(statement.path("Action")).contains("secretsmanager:GetSecretValue")) {
+                        readers++;
+                        assertEquals(managedSecret, statement.path("Resource").toString(), role.getKey());
+                    }
+                }
+            }
+        }
+        assertEquals(4, readers, "store, emit, packager and migrate read the secret");
+    }
+
+    @Test
+    void databaseIsReachableOnlyFromTheFunctions() {
+        // the database admits only the functions' security group
         JsonNode ingress = template.resource("DatabaseSecurityGroup").path("Properties").path("SecurityGroupIngress");
         assertEquals(1, ingress.size());
         assertEquals("SecurityGroup", ingress.path(0).path("SourceSecurityGroupId").path("Ref").asText());
@@ -268,6 +302,178 @@ class TemplateChecksTest {
             assertEquals("PublishedVersions", props.path("SnapStart").path("ApplyOn").asText(), id);
             assertTrue(props.has("AutoPublishAlias"), id + " needs a published version for SnapStart to apply");
         }
+    }
+
+    @Test
+    void eachFunctionSettingsResourceRepeatsItsFunctionsEnvironmentAndNamesItsVersion() {
+        // FunctionSettings stands for what the function runs with: its digest must change whenever the environment does
+        List<String> problems = new ArrayList<>();
+        JsonNode globals = template.globals().path("Function");
+        ObjectNode shared = withoutServiceFields(template.resource("SharedSettings").path("Properties"));
+        JsonNode sharedLayers = shared.remove("Layers");
+        if (!shared.equals(globals.path("Environment").path("Variables"))) {
+            problems.add("SharedSettings differs from Globals' environment:\n  " + shared + "\n  " + globals.path("Environment").path("Variables"));
+        }
+        JsonNode layers = globals.path("Layers").path("Fn::If");
+        if (!sharedLayers.path("Fn::If").path(0).equals(layers.path(0)) || !sharedLayers.path("Fn::If").path(1).equals(layers.path(1))) {
+            problems.add("SharedSettings' Layers differ from Globals' Layers: " + sharedLayers + " vs " + globals.path("Layers"));
+        }
+        for (String function : List.of("Store", "Emit", "Packager")) {
+            JsonNode fn = template.resource(function + "Function").path("Properties");
+            ObjectNode settings = withoutServiceFields(template.resource(function + "Settings").path("Properties"));
+            if (!"SharedSettings".equals(settings.remove("Shared").path("Ref").asText())) {
+                problems.add(function + "Settings must take Shared: !Ref SharedSettings");
+            }
+            if (!settings.equals(fn.path("Environment").path("Variables"))) {
+                problems.add(function + "Settings differs from " + function + "Function's environment:\n  " + settings + "\n  "
+                        + fn.path("Environment").path("Variables"));
+            }
+            if (!("${" + function + "Settings}").equals(fn.path("VersionDescription").path("Fn::Sub").asText())) {
+                problems.add(function + "Function's VersionDescription must be !Sub \"${" + function + "Settings}\"");
+            }
+            if (fn.has("Layers") || fn.has("AutoPublishAliasAllProperties")) {
+                problems.add(function + "Function: layers belong in Globals, where SharedSettings repeats them");
+            }
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    @Test
+    void packagerWritesOnlyTheRegistryKeysItsCodeWrites() {
+        // .quilt/workflows/config.yml and the catalog's own files stay out of the packager's reach
+        JsonNode statements = template.resource("PackagerRole").path("Properties").path("Policies").path(0).path("PolicyDocument").path("Statement");
+        List<String> putObject = new ArrayList<>();
+        List<String> abort = new ArrayList<>();
+        for (JsonNode statement : statements) {
+            List<String> resources = new ArrayList<>();
+            JsonNode resource = statement.path("Resource");
+            (resource.isArray() ? resource : JsonNodeFactory.instance.arrayNode().add(resource))
+                    .forEach(r -> resources.add(r.path("Fn::Sub").asText(r.asText())));
+            if (texts(statement.path("Action")).contains("s3:PutObject")) {
+                putObject.addAll(resources);
+            }
+            if (texts(statement.path("Action")).contains("s3:AbortMultipartUpload")) {
+                abort.addAll(resources);
+            }
+        }
+        String bucket = "arn:${AWS::Partition}:s3:::${BucketName}/";
+        assertEquals(List.of(bucket + S3PackageRegistry.PACKAGES + "*", bucket + S3PackageRegistry.NAMED + "*",
+                bucket + S3ContentHasher.SCRATCH_PREFIX + "*"), putObject);
+        assertEquals(List.of(bucket + S3ContentHasher.SCRATCH_PREFIX + "*"), abort);
+    }
+
+    @Test
+    void silenceAlarms() {
+        // emit not running at all: no Invocations data must alarm, not pass
+        JsonNode silent = template.resource("EmitSilentAlarm").path("Properties");
+        assertEquals("Invocations", silent.path("MetricName").asText());
+        assertEquals("EmitFunction", silent.path("Dimensions").path(0).path("Value").path("Ref").asText());
+        assertEquals("breaching", silent.path("TreatMissingData").asText());
+        assertEquals("LessThanThreshold", silent.path("ComparisonOperator").asText());
+        assertTrue(silent.path("Period").asInt() * silent.path("EvaluationPeriods").asInt() >= 600,
+                "a tick every minute: alarm after several silent minutes, not one late tick");
+        // an ingest backlog: older than a poison message's 5 receives x 370 s before it is dead-lettered
+        JsonNode age = template.resource("IngestQueueAgeAlarm").path("Properties");
+        assertEquals("ApproximateAgeOfOldestMessage", age.path("MetricName").asText());
+        assertEquals("IngestQueue", age.path("Dimensions").path(0).path("Value").path("Fn::GetAtt").path(0).asText());
+        assertTrue(age.path("Threshold").asInt() > 5 * 370, "threshold " + age.path("Threshold"));
+    }
+
+    @Test
+    void everyRuleTargetAndQueueDeadLettersSomewhereAnAlarmWatches() {
+        Set<String> watched = new HashSet<>();
+        template.resourcesOfType("AWS::CloudWatch::Alarm").values().forEach(alarm -> {
+            JsonNode props = alarm.path("Properties");
+            if (props.path("MetricName").asText().equals("ApproximateNumberOfMessagesVisible")) {
+                watched.add(props.path("Dimensions").path(0).path("Value").path("Fn::GetAtt").path(0).asText());
+            }
+        });
+        List<String> problems = new ArrayList<>();
+        for (CloudFormationTemplate.EventRule rule : template.rules()) {
+            if (rule.scheduleExpression().isPresent()) {
+                continue; // the emit tick: a missed tick is done by the next one (ADR 0301)
+            }
+            for (CloudFormationTemplate.Target target : rule.targets()) {
+                String dlq = target.raw().path("DeadLetterConfig").path("Arn").path("Fn::GetAtt").path(0).asText("");
+                if (dlq.isEmpty()) {
+                    problems.add(rule.logicalId() + "/" + target.id() + ": no dead-letter queue");
+                } else if (!watched.contains(dlq)) {
+                    problems.add(rule.logicalId() + "/" + target.id() + ": no alarm watches " + dlq);
+                }
+                if (target.raw().path("RetryPolicy").isMissingNode()) {
+                    problems.add(rule.logicalId() + "/" + target.id() + ": no RetryPolicy");
+                }
+            }
+        }
+        template.resourcesOfType("AWS::SQS::Queue").forEach((id, queue) -> {
+            String dlq = queue.path("Properties").path("RedrivePolicy").path("deadLetterTargetArn").path("Fn::GetAtt").path(0).asText("");
+            if (!dlq.isEmpty() && !watched.contains(dlq)) {
+                problems.add(id + ": no alarm watches its dead-letter queue " + dlq);
+            }
+        });
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    @Test
+    void everyParameterIsInAConsoleParameterGroup() {
+        Set<String> grouped = new HashSet<>();
+        template.root().path("Metadata").path("AWS::CloudFormation::Interface").path("ParameterGroups")
+                .forEach(group -> group.path("Parameters").forEach(p -> grouped.add(p.asText())));
+        List<String> missing = new ArrayList<>();
+        template.parameters().fieldNames().forEachRemaining(name -> {
+            if (!grouped.contains(name)) {
+                missing.add(name);
+            }
+        });
+        assertEquals(List.of(), missing, "parameters missing from AWS::CloudFormation::Interface");
+    }
+
+    @Test
+    void rulesRefuseConnectionCountsTheDatabaseCannotServe() {
+        // Given the documented budget: 2 x (store + packager) + 10 within the class's max_connections
+        Map<String, Integer> maxConnections = Map.of("db.t4g.micro", 80, "db.t4g.small", 190, "db.t4g.medium", 410);
+        for (Map.Entry<String, Integer> database : maxConnections.entrySet()) {
+            for (int concurrency = 2; concurrency <= 100; concurrency++) {
+                boolean fits = 2 * (concurrency + concurrency) + 10 <= database.getValue();
+                List<String> failed = rules(Map.of("DBInstanceClass", database.getKey(),
+                        "StoreMaxConcurrency", String.valueOf(concurrency), "PackagerMaxConcurrency", String.valueOf(concurrency)));
+                // Then the rules never let through a combination that does not fit
+                assertTrue(fits || !failed.isEmpty(), database.getKey() + " with " + concurrency + " + " + concurrency + " passes the rules");
+            }
+        }
+        assertEquals(List.of(), rules(Map.of()), "the defaults deploy");
+        assertEquals(List.of(), rules(Map.of("StoreMaxConcurrency", "15", "PackagerMaxConcurrency", "15")));
+        assertEquals(2, rules(Map.of("StoreMaxConcurrency", "16", "PackagerMaxConcurrency", "50")).size());
+        assertEquals(List.of(), rules(Map.of("DBInstanceClass", "db.r6g.large", "StoreMaxConcurrency", "100", "PackagerMaxConcurrency", "100")));
+    }
+
+    @Test
+    void verifyFullNeedsTheCaBundleAndPassesItToEveryFunction() {
+        assertEquals(1, rules(Map.of("DBSslMode", "verify-full")).size());
+        assertEquals(List.of(), rules(Map.of("DBSslMode", "verify-full", "DBCaBundleLayerArn", "arn:aws:lambda:us-east-1:123456789012:layer:rds-ca:3")));
+        assertEquals("require", template.parameters().path("DBSslMode").path("Default").asText());
+        JsonNode variables = template.globals().path("Function").path("Environment").path("Variables");
+        assertEquals("DBSslMode", variables.path("DB_SSLMODE").path("Ref").asText());
+        assertEquals("[\"HasCaBundleLayer\",\"/opt/rds-ca/global-bundle.pem\",\"\"]", variables.path("DB_SSLROOTCERT").path("Fn::If").toString());
+        assertEquals("[{\"Ref\":\"DBCaBundleLayerArn\"}]", template.globals().path("Function").path("Layers").path("Fn::If").path(1).toString());
+    }
+
+    @Test
+    void metricsOfEachStackCarryItsName() {
+        // the dashboard's EDP series select Stack = ${AWS::StackName}; the functions must emit exactly that
+        assertEquals("AWS::StackName", template.globals().path("Function").path("Environment").path("Variables").path("EDP_STACK_NAME").path("Ref").asText());
+    }
+
+    private List<String> rules(Map<String, String> values) {
+        Map<String, String> parameters = new HashMap<>(Map.of("VPC", "vpc-1", "Subnets", "subnet-1,subnet-2", "SecurityGroup", "sg-1", "BucketName", "edp-data"));
+        parameters.putAll(values);
+        return new DeploymentModel(template.root(), parameters, Map.of()).failedRules();
+    }
+
+    private static ObjectNode withoutServiceFields(JsonNode properties) {
+        ObjectNode copy = properties.deepCopy();
+        copy.remove(List.of("ServiceToken", "ServiceTimeout"));
+        return copy;
     }
 
     private static int count(String text, String needle) {
