@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * The {@code package-objects-ready} event (design decision 8): the documented fields version,
- * bucket and prefix, and the additive batch fields. Its wire form is the JSON Schema
+ * The {@code package-objects-ready} event: the fields the EDP documents name (version, bucket,
+ * prefix), kept as they are, and batch fields added beside them, never renamed (ADR 0202). Its wire form is the JSON Schema
  * {@code schemas/package-objects-ready-0.1.schema.json}.
  */
 public record PackageObjectsReady(

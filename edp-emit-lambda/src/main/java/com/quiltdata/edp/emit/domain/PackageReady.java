@@ -1,8 +1,8 @@
 package com.quiltdata.edp.emit.domain;
 
 /**
- * The {@code package-ready} event (design decision 11): a package revision written by the packager
- * whose delay has passed. {@code registry} is the bucket of the Quilt registry.
+ * The {@code package-ready} event (ADR 0202, ADR 0203): a package revision written by the packager
+ * whose {@code PackageReadyDelay} has passed, so that File Gateway caches can catch up first. {@code registry} is the bucket of the Quilt registry.
  */
 public record PackageReady(long revisionId, String registry, String packageName, String topHash) implements BusEvent {
 

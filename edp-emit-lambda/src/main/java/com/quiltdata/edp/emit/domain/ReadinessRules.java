@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * When an open batch is ready (design decision 4 and the sentinel rule):
+ * When an open batch is ready (ADR 0201 for the order and the ready filter):
  * <ul>
  *   <li>count: at least {@code countThreshold} distinct objects created or overwritten;</li>
  *   <li>quiet: no activity for {@code quietPeriod};</li>
