@@ -9,4 +9,8 @@ public record Checksum(String type, String value) {
     public static Checksum chunked(String base64) {
         return new Checksum(SHA2_256_CHUNKED, base64);
     }
+
+    public static Checksum crc64(String base64) {
+        return new Checksum(CRC64NVME, base64);
+    }
 }

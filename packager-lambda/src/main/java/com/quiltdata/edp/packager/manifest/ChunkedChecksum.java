@@ -10,7 +10,7 @@ import java.util.List;
  * chunks (8 MiB, doubled while there would be more than 10,000), base64. Feed bytes with
  * {@link #update}; memory stays at one digest per chunk, never the bytes.
  */
-public final class ChunkedChecksum {
+public final class ChunkedChecksum implements StreamingHash {
     public static final long MIN_CHUNK = 8L * 1024 * 1024;
     public static final int MAX_PARTS = 10_000;
     /** base64(sha256 of nothing), the value of an empty object (zero parts). */
@@ -48,6 +48,7 @@ public final class ChunkedChecksum {
         return sizes;
     }
 
+    @Override
     public void update(byte[] buffer, int offset, int length) {
         while (length > 0) {
             int n = (int) Math.min(length, chunkSize - inPart);
@@ -63,7 +64,7 @@ public final class ChunkedChecksum {
         }
     }
 
-    /** The value once every byte went through {@link #update}; fails if the count differs from the size. */
+    @Override
     public Checksum finish() {
         if (total != size) {
             throw new IllegalStateException("hashed " + total + " bytes of an object of " + size + " bytes");
