@@ -38,6 +38,9 @@ public final class LocalCommand implements Callable<Integer> {
     @Mixin
     RuleOptions rules = new RuleOptions();
 
+    @Mixin
+    ChecksumOption checksum = new ChecksumOption();
+
     @Option(names = "--poll", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "1s",
             description = "how often the folder is scanned and ready batches fired (default: ${DEFAULT-VALUE})")
     Duration poll;
@@ -74,7 +77,8 @@ public final class LocalCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         CountDownLatch stopRequested = new CountDownLatch(1);
         var running = new java.util.concurrent.atomic.AtomicBoolean(true);
-        try (LocalPipeline pipeline = LocalPipeline.open(local, rules.toRules(), login, Clock.systemUTC(), listener)) {
+        try (LocalPipeline pipeline = LocalPipeline.open(local, rules.toRules(), login, Clock.systemUTC(), listener,
+                checksum.hashType())) {
             terminal.line("edp local: watching " + local.root() + " as bucket '" + local.bucket() + "'");
             terminal.line("  rules:    " + rules.describe());
             terminal.line("  registry: " + local.registryUrl() + "   (Ctrl-C stops; a restart continues where it stopped)");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.quiltdata.edp.cli.local.FolderContentHasher;
 import com.quiltdata.edp.json.Json;
 import com.quiltdata.edp.packager.manifest.Checksum;
+import com.quiltdata.edp.packager.manifest.HashType;
 import com.quiltdata.edp.packager.manifest.ManifestEntry;
 import com.quiltdata.edp.packager.manifest.ManifestHeader;
 import com.quiltdata.edp.packager.manifest.ManifestWriter;
@@ -54,7 +55,7 @@ public final class ManifestCheck {
                 Checksum hash = new Checksum(e.path("hash").path("type").asText(), e.path("hash").path("value").asText());
                 entries.add(new ManifestEntry(e.get("logical_key").asText(), key, size, hash, (ObjectNode) e.get("meta")));
                 if (hashLocalFiles && key.isLocal()) {
-                    Checksum actual = FolderContentHasher.hash(Path.of(key.key()), size);
+                    Checksum actual = FolderContentHasher.hash(Path.of(key.key()), size, HashType.parse(hash.type()));
                     if (!actual.equals(hash)) {
                         problems.add(e.get("logical_key").asText() + ": file hash " + actual.value() + " != manifest " + hash.value());
                     }

@@ -6,6 +6,7 @@ import com.quiltdata.edp.packager.PackagePrefix;
 import com.quiltdata.edp.packager.PackagerWiring;
 import com.quiltdata.edp.packager.RejectedException;
 import com.quiltdata.edp.packager.jdbc.JdbcRevisionStore;
+import com.quiltdata.edp.packager.manifest.HashType;
 import com.quiltdata.edp.packager.manifest.PackageName;
 import com.quiltdata.edp.packager.port.Notifier;
 import com.quiltdata.edp.packager.port.PackageRevision;
@@ -59,6 +60,9 @@ public final class PackageCommand implements Callable<Integer> {
 
     @Option(names = "--local", description = "run the packager in this process instead of sending to the queue")
     boolean local;
+
+    @Mixin
+    ChecksumOption checksum = new ChecksumOption();
 
     @Mixin
     DatabaseOptions database = new DatabaseOptions();
@@ -118,9 +122,10 @@ public final class PackageCommand implements Callable<Integer> {
         ExecutorService workers = PackagerWiring.workers(PackagerWiring.WORKERS);
         try (S3Client s3 = aws.s3()) {
             S3ObjectReader reader = new S3ObjectReader(s3);
-            S3ContentHasher hasher = new S3ContentHasher(s3, S3ContentHasher.Options.defaults());
+            HashType hashType = checksum.hashType();
+            S3ContentHasher hasher = new S3ContentHasher(s3, S3ContentHasher.Options.defaults(hashType));
             RevisionStore revisions = db != null ? new JdbcRevisionStore(db) : new UnrecordedRevisions();
-            PackagePrefix packager = new PackagePrefix(new S3ObjectLister(s3), hasher, new S3ObjectCopier(s3, hasher), reader,
+            PackagePrefix packager = new PackagePrefix(new S3ObjectLister(s3), hasher, new S3ObjectCopier(s3, hasher, hashType), reader,
                     new S3PackageRegistry(s3, reader), revisions, new Notifier() {
                         @Override
                         public void packageCreated(PackageRevision revision) {}

@@ -2,18 +2,24 @@ package com.quiltdata.edp.packager;
 
 import com.quiltdata.edp.config.DatabaseSettings;
 import com.quiltdata.edp.config.Env;
+import com.quiltdata.edp.packager.manifest.HashType;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 
-/** The packager's environment, read once at cold start; every problem is reported together. */
+/**
+ * The packager's environment, read once at cold start; every problem is reported together.
+ *
+ * @param manifestChecksum the hash type new manifests get ({@code MANIFEST_CHECKSUM})
+ */
 public record PackagerSettings(
         DatabaseSettings database,
         String topicArn,
         Optional<String> catalogUrl,
         Duration packageReadyDelay,
         String region,
-        Optional<URI> endpoint) {
+        Optional<URI> endpoint,
+        HashType manifestChecksum) {
 
     public static PackagerSettings from(Env env) {
         DatabaseSettings database = DatabaseSettings.from(env);
@@ -36,7 +42,14 @@ public record PackagerSettings(
                 env.problem("AWS_ENDPOINT_URL is not a URL: '" + url.get() + "'");
             }
         }
+        HashType checksum = HashType.SHA2_256_CHUNKED;
+        String checksumName = env.string("MANIFEST_CHECKSUM", HashType.SHA2_256_CHUNKED.manifestName());
+        try {
+            checksum = HashType.parse(checksumName);
+        } catch (IllegalArgumentException e) {
+            env.problem("MANIFEST_CHECKSUM must be one of " + HashType.names() + ", got '" + checksumName + "'");
+        }
         env.validate();
-        return new PackagerSettings(database, topic, catalogUrl, delay, region, endpoint);
+        return new PackagerSettings(database, topic, catalogUrl, delay, region, endpoint, checksum);
     }
 }

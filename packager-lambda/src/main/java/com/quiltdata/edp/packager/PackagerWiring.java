@@ -49,8 +49,9 @@ public record PackagerWiring(PackagePrefix packagePrefix, Notifier notifier, Clo
         Clock clock = Clock.systemUTC();
         Notifier notifier = new SnsNotifier(sns, settings.topicArn(), settings.catalogUrl());
         S3ObjectReader reader = new S3ObjectReader(s3);
-        S3ContentHasher hasher = new S3ContentHasher(s3, S3ContentHasher.Options.defaults());
-        PackagePrefix useCase = new PackagePrefix(new S3ObjectLister(s3), hasher, new S3ObjectCopier(s3, hasher), reader,
+        S3ContentHasher hasher = new S3ContentHasher(s3, S3ContentHasher.Options.defaults(settings.manifestChecksum()));
+        PackagePrefix useCase = new PackagePrefix(new S3ObjectLister(s3), hasher,
+                new S3ObjectCopier(s3, hasher, settings.manifestChecksum()), reader,
                 new S3PackageRegistry(s3, reader), new JdbcRevisionStore(Databases.connect(settings.database(), settings.region())),
                 notifier, workers(WORKERS), clock, settings.packageReadyDelay(), Path.of(System.getProperty("java.io.tmpdir")));
         return new PackagerWiring(useCase, notifier, clock);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.quiltdata.edp.config.ConfigurationException;
 import com.quiltdata.edp.config.Env;
+import com.quiltdata.edp.packager.manifest.HashType;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,17 +16,28 @@ class PackagerSettingsTest {
     void shouldReadEveryVariable() {
         PackagerSettings s = PackagerSettings.from(new Env(Map.of("DB_URL", "jdbc:postgresql://h/db", "DB_USER", "u",
                 "DB_PASSWORD", "p", "TOPIC_ARN", "arn:aws:sns:us-east-1:1:t", "PACKAGE_READY_DELAY", "120",
-                "AWS_ENDPOINT_URL", "http://127.0.0.1:4566")));
+                "AWS_ENDPOINT_URL", "http://127.0.0.1:4566", "MANIFEST_CHECKSUM", "CRC64NVME")));
         assertEquals(Duration.ofSeconds(120), s.packageReadyDelay());
+        assertEquals(HashType.CRC64NVME, s.manifestChecksum());
         assertEquals("http://127.0.0.1:4566", s.endpoint().orElseThrow().toString());
     }
 
     @Test
     void shouldNameEveryProblemAtOnce() {
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> PackagerSettings.from(new Env(Map.of(
-                "DB_USER", "u", "DB_PASSWORD", "p", "TOPIC_ARN", "my-topic", "PACKAGE_READY_DELAY", "soon"))));
+                "DB_USER", "u", "DB_PASSWORD", "p", "TOPIC_ARN", "my-topic", "PACKAGE_READY_DELAY", "soon",
+                "MANIFEST_CHECKSUM", "crc32"))));
         assertTrue(e.getMessage().contains("DB_HOST is required"), e.getMessage());
         assertTrue(e.getMessage().contains("TOPIC_ARN must be an SNS topic ARN"), e.getMessage());
         assertTrue(e.getMessage().contains("PACKAGE_READY_DELAY must be a whole number"), e.getMessage());
+        assertTrue(e.getMessage().contains("MANIFEST_CHECKSUM must be one of sha2-256-chunked, CRC64NVME, got 'crc32'"),
+                e.getMessage());
+    }
+
+    @Test
+    void shouldWriteSha256ChunkedUnlessToldOtherwise() {
+        PackagerSettings s = PackagerSettings.from(new Env(Map.of("DB_URL", "jdbc:postgresql://h/db", "DB_USER", "u",
+                "DB_PASSWORD", "p", "TOPIC_ARN", "arn:aws:sns:us-east-1:1:t")));
+        assertEquals(HashType.SHA2_256_CHUNKED, s.manifestChecksum());
     }
 }

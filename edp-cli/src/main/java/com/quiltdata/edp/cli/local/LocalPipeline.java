@@ -15,6 +15,7 @@ import com.quiltdata.edp.observe.Metrics;
 import com.quiltdata.edp.packager.PackagePrefix;
 import com.quiltdata.edp.packager.PackagerWiring;
 import com.quiltdata.edp.packager.jdbc.JdbcRevisionStore;
+import com.quiltdata.edp.packager.manifest.HashType;
 import com.quiltdata.edp.packager.port.Notifier;
 import com.quiltdata.edp.packager.port.PackageRevision;
 import com.quiltdata.edp.postgres.Database;
@@ -73,6 +74,12 @@ public final class LocalPipeline implements AutoCloseable {
 
     /** Migrates the database, reads what was recorded before (a restart) and wires the three functions. */
     public static LocalPipeline open(LocalFolder folder, Rules rules, DatabaseLogin login, Clock clock, LocalListener listener) {
+        return open(folder, rules, login, clock, listener, HashType.SHA2_256_CHUNKED);
+    }
+
+    /** As {@link #open(LocalFolder, Rules, DatabaseLogin, Clock, LocalListener)}, writing {@code hashType} hashes. */
+    public static LocalPipeline open(LocalFolder folder, Rules rules, DatabaseLogin login, Clock clock, LocalListener listener,
+            HashType hashType) {
         PrefixRule prefixRule;
         ReadinessRules readiness;
         Optional<JqReadyFilter> filter = Optional.empty();
@@ -115,7 +122,7 @@ public final class LocalPipeline implements AutoCloseable {
                 // the publisher reports failures with the batch they belong to
             }
         };
-        PackagePrefix packager = new PackagePrefix(new FolderObjectLister(folder), new FolderContentHasher(folder),
+        PackagePrefix packager = new PackagePrefix(new FolderObjectLister(folder), new FolderContentHasher(folder, hashType),
                 new FolderObjectCopier(), reader, new FolderPackageRegistry(folder, reader), new JdbcRevisionStore(packagerDb),
                 notifier, workers, clock, Duration.ZERO, Path.of(System.getProperty("java.io.tmpdir")));
         EmitSettings emitSettings = new EmitSettings(new DatabaseSettings(login.jdbcUrl(), login.user(),

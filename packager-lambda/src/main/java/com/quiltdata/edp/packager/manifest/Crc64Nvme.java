@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * CRC-64/NVME, the full-object checksum S3 stores by default: reflected polynomial
@@ -136,6 +137,18 @@ public final class Crc64Nvme implements StreamingHash {
             len >>>= 1;
         } while (len != 0);
         return crc ^ crcB;
+    }
+
+    /** The whole object's value from the base64 CRCs of consecutive parts of the given sizes. */
+    public static Checksum fromPartCrcs(List<String> partCrcs, long[] sizes) {
+        if (partCrcs.size() != sizes.length || sizes.length == 0) {
+            throw new IllegalArgumentException(partCrcs.size() + " part CRCs for " + sizes.length + " parts");
+        }
+        long crc = decode(partCrcs.get(0));
+        for (int i = 1; i < sizes.length; i++) {
+            crc = combine(crc, decode(partCrcs.get(i)), sizes[i]);
+        }
+        return Checksum.crc64(encode(crc));
     }
 
     private static long times(long[] matrix, long vector) {

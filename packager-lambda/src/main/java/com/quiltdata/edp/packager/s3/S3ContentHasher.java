@@ -3,6 +3,9 @@ package com.quiltdata.edp.packager.s3;
 import com.quiltdata.edp.observe.Log;
 import com.quiltdata.edp.packager.manifest.Checksum;
 import com.quiltdata.edp.packager.manifest.ChunkedChecksum;
+import com.quiltdata.edp.packager.manifest.Crc64Nvme;
+import com.quiltdata.edp.packager.manifest.HashType;
+import com.quiltdata.edp.packager.manifest.StreamingHash;
 import com.quiltdata.edp.packager.port.ContentHasher;
 import com.quiltdata.edp.packager.port.ListedObject;
 import java.io.IOException;
@@ -14,6 +17,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
@@ -25,23 +29,31 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ObjectAttributes;
 import software.amazon.awssdk.services.s3.model.ObjectPart;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.UploadPartCopyResponse;
 
 /**
- * Gets an object's {@code sha2-256-chunked} value the cheapest way that is correct:
+ * Gets an object's manifest hash ({@code sha2-256-chunked}, or {@code CRC64NVME} when chosen) the
+ * cheapest way that is correct:
  * <ol>
- *   <li>from the SHA-256 checksum S3 already holds: up to 8 MiB the full-object SHA-256 of HeadObject,
- *       above it a composite one (GetObjectAttributes) whose parts are exactly the Quilt chunks;</li>
+ *   <li>from the checksum S3 already holds: for CRC64NVME the full-object CRC of HeadObject; for
+ *       SHA-256 up to 8 MiB the full-object SHA-256 of HeadObject, above it a composite one
+ *       (GetObjectAttributes) whose parts are exactly the Quilt chunks;</li>
  *   <li>else by asking S3 to compute it: a multipart upload into a scratch key under {@code .quilt/}
- *       of the same bucket, one UploadPartCopy per Quilt chunk with SHA-256, then aborted (no object
- *       is ever created, nothing of the user's changes);</li>
+ *       of the same bucket, UploadPartCopy with the checksum (one part per Quilt chunk for SHA-256,
+ *       parts of up to 5 GiB whose CRCs are combined for CRC64NVME), then aborted (no object is ever
+ *       created, nothing of the user's changes);</li>
  *   <li>else (not allowed, or not supported) by streaming the bytes through the hash.</li>
  * </ol>
- * Bytes are never held whole in memory; the caller bounds parallelism.
+ * The first two are shortcuts: any failure in one (an emulator's unparsable answer, a missing
+ * permission) falls through to the next method instead of failing the package. Bytes are never held
+ * whole in memory; the caller bounds parallelism.
  */
 public final class S3ContentHasher implements ContentHasher {
     public static final String SCRATCH_PREFIX = ".quilt/tmp/checksum/";
     private static final Log LOG = Log.of("packager");
     private static final int BUFFER = 256 * 1024;
+    /** The largest range one UploadPartCopy may copy. */
+    static final long MAX_COPY_PART = 5L * 1024 * 1024 * 1024;
 
     private final S3Client s3;
     private final Options options;
@@ -50,14 +62,26 @@ public final class S3ContentHasher implements ContentHasher {
     private final AtomicLong fromS3 = new AtomicLong();
     private final AtomicLong serverSide = new AtomicLong();
     private final AtomicLong streamed = new AtomicLong();
+    private final AtomicLong partCopies = new AtomicLong();
+    private final AtomicLong shortcutFailures = new AtomicLong();
+    private final AtomicBoolean shortcutFailureLogged = new AtomicBoolean();
 
     /**
-     * @param useStoredChecksums take S3's own SHA-256 when it gives the value
+     * @param useStoredChecksums take S3's own checksum when it gives the value
      * @param serverSideCopy     let S3 compute missing checksums (UploadPartCopy), before streaming
+     * @param hashType           the hash the manifest gets
      */
-    public record Options(boolean useStoredChecksums, boolean serverSideCopy) {
+    public record Options(boolean useStoredChecksums, boolean serverSideCopy, HashType hashType) {
+        public Options(boolean useStoredChecksums, boolean serverSideCopy) {
+            this(useStoredChecksums, serverSideCopy, HashType.SHA2_256_CHUNKED);
+        }
+
         public static Options defaults() {
-            return new Options(true, true);
+            return defaults(HashType.SHA2_256_CHUNKED);
+        }
+
+        public static Options defaults(HashType hashType) {
+            return new Options(true, true, hashType);
         }
     }
 
@@ -68,29 +92,66 @@ public final class S3ContentHasher implements ContentHasher {
 
     @Override
     public Checksum checksum(ListedObject o) {
+        HashType type = options.hashType();
         if (o.size() == 0) {
-            return Checksum.chunked(ChunkedChecksum.EMPTY);
+            return type.empty();
         }
+        if (options.useStoredChecksums() && mayHoldStored(o, type)) {
+            Checksum stored = shortcut("stored checksum", o,
+                    () -> type == HashType.CRC64NVME ? fromStoredCrc64(o) : fromStoredChecksum(o));
+            if (stored != null) {
+                fromS3.incrementAndGet();
+                return stored;
+            }
+        }
+        if (options.serverSideCopy() && serverSideAvailable.get()) {
+            Checksum computed = shortcut("server-side copy", o, () -> serverSide(o));
+            if (computed != null) {
+                serverSide.incrementAndGet();
+                return computed;
+            }
+        }
+        streamed.incrementAndGet();
         try {
-            if (options.useStoredChecksums() && (o.checksumAlgorithms().isEmpty() || o.checksumAlgorithms().contains("SHA256"))) {
-                Checksum stored = fromStoredChecksum(o);
-                if (stored != null) {
-                    fromS3.incrementAndGet();
-                    return stored;
-                }
-            }
-            if (options.serverSideCopy() && serverSideAvailable.get()) {
-                Checksum computed = serverSide(o);
-                if (computed != null) {
-                    serverSide.incrementAndGet();
-                    return computed;
-                }
-            }
-            streamed.incrementAndGet();
             return stream(o);
         } catch (S3Exception e) {
             throw S3Errors.map(e, "checksum of s3://" + o.bucket() + "/" + o.key());
         }
+    }
+
+    /** The listing names the algorithms an object has (S3 keeps one); an empty list says nothing. */
+    private static boolean mayHoldStored(ListedObject o, HashType type) {
+        String algorithm = type == HashType.CRC64NVME ? "CRC64NVME" : "SHA256";
+        return o.checksumAlgorithms().isEmpty() || o.checksumAlgorithms().contains(algorithm);
+    }
+
+    /**
+     * Runs one shortcut; its failure means "use the next method": streaming is the authority, so a
+     * quirk of one S3 API (moto's GetObjectAttributes dates, a denied permission) never fails a package.
+     */
+    private Checksum shortcut(String step, ListedObject o, Supplier<Checksum> method) {
+        try {
+            return method.get();
+        } catch (RuntimeException e) {
+            shortcutFailures.incrementAndGet();
+            if (shortcutFailureLogged.compareAndSet(false, true)) {
+                LOG.warn("a checksum shortcut failed; using the next method (logged once)", "step", step,
+                        "bucket", o.bucket(), "key", o.key(), "error", e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+            return null;
+        }
+    }
+
+    /** CRC64NVME is always a full-object checksum: S3's stored value is the manifest value as is. */
+    private Checksum fromStoredCrc64(ListedObject o) {
+        HeadObjectResponse head = s3.headObject(r -> r.bucket(o.bucket()).key(o.key())
+                .versionId(o.versionId().orElse(null)).checksumMode(ChecksumMode.ENABLED));
+        String crc = head.checksumCRC64NVME();
+        if (crc == null || head.contentLength() == null || head.contentLength() != o.size()
+                || head.checksumType() == ChecksumType.COMPOSITE) {
+            return null;
+        }
+        return Checksum.crc64(Crc64Nvme.encode(Crc64Nvme.decode(crc)));
     }
 
     /** The Quilt value from S3's stored SHA-256, or null when S3 has none that fits. */
@@ -171,13 +232,23 @@ public final class S3ContentHasher implements ContentHasher {
         return Checksum.chunked(value);
     }
 
-    /** S3 computes SHA-256 of each Quilt chunk while copying it into an upload that is then aborted. */
+    /**
+     * S3 computes the checksum of each part while copying it into an upload that is then aborted:
+     * SHA-256 per Quilt chunk, or CRC64NVME per part of up to 5 GiB, the CRCs combined.
+     */
     Checksum serverSide(ListedObject o) {
+        boolean crc64 = options.hashType() == HashType.CRC64NVME;
         String scratchKey = SCRATCH_PREFIX + UUID.randomUUID() + "/object";
         String uploadId;
         try {
-            uploadId = s3.createMultipartUpload(r -> r.bucket(o.bucket()).key(scratchKey)
-                    .checksumAlgorithm(ChecksumAlgorithm.SHA256)).uploadId();
+            uploadId = s3.createMultipartUpload(r -> {
+                r.bucket(o.bucket()).key(scratchKey);
+                if (crc64) {
+                    r.checksumAlgorithm(ChecksumAlgorithm.CRC64_NVME).checksumType(ChecksumType.FULL_OBJECT);
+                } else {
+                    r.checksumAlgorithm(ChecksumAlgorithm.SHA256);
+                }
+            }).uploadId();
         } catch (S3Exception e) {
             if (e.statusCode() == 403 || e.statusCode() == 501) {
                 disableServerSide(o, e);
@@ -186,24 +257,27 @@ public final class S3ContentHasher implements ContentHasher {
             throw e;
         }
         try {
-            long[] sizes = ChunkedChecksum.partSizes(o.size());
-            List<byte[]> digests = new ArrayList<>(sizes.length);
+            long[] sizes = crc64 ? copyParts(o.size()) : ChunkedChecksum.partSizes(o.size());
+            List<String> checksums = new ArrayList<>(sizes.length);
             long offset = 0;
             for (int i = 0; i < sizes.length; i++) {
                 int partNumber = i + 1;
                 String range = "bytes=" + offset + "-" + (offset + sizes[i] - 1);
                 offset += sizes[i];
-                String checksum = s3.uploadPartCopy(r -> r.sourceBucket(o.bucket()).sourceKey(o.key())
+                partCopies.incrementAndGet();
+                UploadPartCopyResponse part = s3.uploadPartCopy(r -> r.sourceBucket(o.bucket()).sourceKey(o.key())
                         .sourceVersionId(o.versionId().orElse(null)).destinationBucket(o.bucket())
-                        .destinationKey(scratchKey).uploadId(uploadId).partNumber(partNumber).copySourceRange(range))
-                        .copyPartResult().checksumSHA256();
+                        .destinationKey(scratchKey).uploadId(uploadId).partNumber(partNumber).copySourceRange(range));
+                String checksum = part.copyPartResult() == null ? null : crc64
+                        ? part.copyPartResult().checksumCRC64NVME() : part.copyPartResult().checksumSHA256();
                 if (checksum == null) {
                     disableServerSide(o, null);
                     return null;
                 }
-                digests.add(Base64.getDecoder().decode(checksum));
+                checksums.add(checksum);
             }
-            return ChunkedChecksum.fromPartDigests(digests);
+            return crc64 ? Crc64Nvme.fromPartCrcs(checksums, sizes) : ChunkedChecksum.fromPartDigests(
+                    checksums.stream().map(c -> Base64.getDecoder().decode(c)).toList());
         } catch (S3Exception e) {
             if (e.statusCode() == 403 || e.statusCode() == 501) {
                 disableServerSide(o, e);
@@ -219,6 +293,16 @@ public final class S3ContentHasher implements ContentHasher {
         }
     }
 
+    /** Parts of up to 5 GiB (one part for most objects): CRCs combine, so any split is right. */
+    static long[] copyParts(long size) {
+        int parts = (int) ((size + MAX_COPY_PART - 1) / MAX_COPY_PART);
+        long[] sizes = new long[parts];
+        for (int i = 0; i < parts; i++) {
+            sizes[i] = Math.min(MAX_COPY_PART, size - i * MAX_COPY_PART);
+        }
+        return sizes;
+    }
+
     private void disableServerSide(ListedObject o, S3Exception e) {
         if (serverSideAvailable.compareAndSet(true, false)) {
             LOG.warn("S3 cannot compute checksums by copy here; streaming bytes instead", "bucket", o.bucket(),
@@ -226,9 +310,9 @@ public final class S3ContentHasher implements ContentHasher {
         }
     }
 
-    /** Reads the object once, hashing chunk by chunk. */
+    /** Reads the object once through the hash. */
     Checksum stream(ListedObject o) {
-        ChunkedChecksum checksum = new ChunkedChecksum(o.size());
+        StreamingHash checksum = options.hashType().streaming(o.size());
         byte[] buffer = new byte[BUFFER];
         try (ResponseInputStream<GetObjectResponse> in = s3.getObject(r -> r.bucket(o.bucket()).key(o.key())
                 .versionId(o.versionId().orElse(null)))) {
@@ -239,7 +323,7 @@ public final class S3ContentHasher implements ContentHasher {
         return checksum.finish();
     }
 
-    private void read(InputStream in, byte[] buffer, ChunkedChecksum checksum) throws IOException {
+    private void read(InputStream in, byte[] buffer, StreamingHash checksum) throws IOException {
         int n;
         while ((n = in.read(buffer)) > 0) {
             checksum.update(buffer, 0, n);
@@ -251,9 +335,21 @@ public final class S3ContentHasher implements ContentHasher {
         return downloadedBytes.get();
     }
 
-    /** How many checksums came from S3's stored values, from server-side copies, and from streamed bytes. */
+    /**
+     * How many checksums came from S3's stored values, from server-side copies and from streamed bytes;
+     * how many UploadPartCopy calls were made, and how many shortcuts failed over to the next method.
+     */
     public String counts() {
-        return "stored=" + fromS3.get() + " server_side=" + serverSide.get() + " streamed=" + streamed.get();
+        return "stored=" + fromS3.get() + " server_side=" + serverSide.get() + " streamed=" + streamed.get()
+                + " part_copies=" + partCopies.get() + " shortcut_failures=" + shortcutFailures.get();
+    }
+
+    public long partCopies() {
+        return partCopies.get();
+    }
+
+    public long shortcutFailures() {
+        return shortcutFailures.get();
     }
 
     public long streamedCount() {

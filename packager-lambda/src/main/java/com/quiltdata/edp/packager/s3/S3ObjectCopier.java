@@ -2,6 +2,8 @@ package com.quiltdata.edp.packager.s3;
 
 import com.quiltdata.edp.packager.manifest.Checksum;
 import com.quiltdata.edp.packager.manifest.ChunkedChecksum;
+import com.quiltdata.edp.packager.manifest.Crc64Nvme;
+import com.quiltdata.edp.packager.manifest.HashType;
 import com.quiltdata.edp.packager.manifest.PhysicalKey;
 import com.quiltdata.edp.packager.port.ContentHasher;
 import com.quiltdata.edp.packager.port.ListedObject;
@@ -12,23 +14,39 @@ import java.util.List;
 import java.util.Set;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.ChecksumType;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.UploadPartCopyResponse;
 
 /**
- * {@code should_copy}: copies server-side with SHA-256, in Quilt-sized parts above 8 MiB, so the
- * copy's own checksum is the manifest value (as quilt3's push does). When S3 returns no checksum
- * the copy is hashed like any other object.
+ * {@code should_copy}: copies server-side with SHA-256 (or CRC64NVME when that is the manifest's
+ * hash), in Quilt-sized parts above 8 MiB, so the copy's own checksum is the manifest value (as
+ * quilt3's push does). When S3 returns no checksum the copy is hashed like any other object.
  */
 public final class S3ObjectCopier implements ObjectCopier {
     private final S3Client s3;
     private final ContentHasher fallback;
+    private final HashType hashType;
 
     public S3ObjectCopier(S3Client s3, ContentHasher fallback) {
+        this(s3, fallback, HashType.SHA2_256_CHUNKED);
+    }
+
+    /** @param fallback hashes a copy S3 returned no checksum for; it must write {@code hashType} */
+    public S3ObjectCopier(S3Client s3, ContentHasher fallback, HashType hashType) {
         this.s3 = s3;
         this.fallback = fallback;
+        this.hashType = hashType;
+    }
+
+    private boolean crc64() {
+        return hashType == HashType.CRC64NVME;
+    }
+
+    private ChecksumAlgorithm algorithm() {
+        return crc64() ? ChecksumAlgorithm.CRC64_NVME : ChecksumAlgorithm.SHA256;
     }
 
     @Override
@@ -37,9 +55,14 @@ public final class S3ObjectCopier implements ObjectCopier {
             if (source.size() <= ChunkedChecksum.MIN_CHUNK) {
                 CopyObjectResponse r = s3.copyObject(c -> c.sourceBucket(source.bucket()).sourceKey(source.key())
                         .sourceVersionId(source.versionId().orElse(null)).destinationBucket(bucket).destinationKey(key)
-                        .checksumAlgorithm(ChecksumAlgorithm.SHA256));
-                String sha = r.copyObjectResult() == null ? null : r.copyObjectResult().checksumSHA256();
+                        .checksumAlgorithm(algorithm()));
                 PhysicalKey location = PhysicalKey.of(bucket, key, S3Errors.version(r.versionId()));
+                if (crc64()) {
+                    String crc = r.copyObjectResult() == null ? null : r.copyObjectResult().checksumCRC64NVME();
+                    return new Copied(location, crc == null ? rehash(location, source.size())
+                            : Checksum.crc64(Crc64Nvme.encode(Crc64Nvme.decode(crc))));
+                }
+                String sha = r.copyObjectResult() == null ? null : r.copyObjectResult().checksumSHA256();
                 return new Copied(location, sha == null || sha.contains("-")
                         ? rehash(location, source.size())
                         : ChunkedChecksum.fromFullObjectSha256(sha, source.size()));
@@ -51,13 +74,17 @@ public final class S3ObjectCopier implements ObjectCopier {
     }
 
     private Copied multipart(ListedObject source, String bucket, String key) {
-        String uploadId = s3.createMultipartUpload(r -> r.bucket(bucket).key(key).checksumAlgorithm(ChecksumAlgorithm.SHA256))
-                .uploadId();
+        String uploadId = s3.createMultipartUpload(r -> {
+            r.bucket(bucket).key(key).checksumAlgorithm(algorithm());
+            if (crc64()) {
+                r.checksumType(ChecksumType.FULL_OBJECT);
+            }
+        }).uploadId();
         boolean completed = false;
         try {
             long[] sizes = ChunkedChecksum.partSizes(source.size());
             List<CompletedPart> parts = new ArrayList<>(sizes.length);
-            List<byte[]> digests = new ArrayList<>(sizes.length);
+            List<String> partChecksums = new ArrayList<>(sizes.length);
             long offset = 0;
             for (int i = 0; i < sizes.length; i++) {
                 int partNumber = i + 1;
@@ -66,7 +93,7 @@ public final class S3ObjectCopier implements ObjectCopier {
                 UploadPartCopyResponse part = s3.uploadPartCopy(r -> r.sourceBucket(source.bucket()).sourceKey(source.key())
                         .sourceVersionId(source.versionId().orElse(null)).destinationBucket(bucket).destinationKey(key)
                         .uploadId(uploadId).partNumber(partNumber).copySourceRange(range));
-                String sha = part.copyPartResult().checksumSHA256();
+                String sha = crc64() ? part.copyPartResult().checksumCRC64NVME() : part.copyPartResult().checksumSHA256();
                 if (sha == null) {
                     // this S3 does not compute part checksums on copy: one plain copy, then hash it
                     s3.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId));
@@ -76,16 +103,16 @@ public final class S3ObjectCopier implements ObjectCopier {
                     PhysicalKey location = PhysicalKey.of(bucket, key, S3Errors.version(r.versionId()));
                     return new Copied(location, rehash(location, source.size()));
                 }
-                parts.add(CompletedPart.builder().partNumber(partNumber).eTag(part.copyPartResult().eTag())
-                        .checksumSHA256(sha).build());
-                digests.add(sha == null ? null : Base64.getDecoder().decode(sha));
+                CompletedPart.Builder done = CompletedPart.builder().partNumber(partNumber).eTag(part.copyPartResult().eTag());
+                parts.add((crc64() ? done.checksumCRC64NVME(sha) : done.checksumSHA256(sha)).build());
+                partChecksums.add(sha);
             }
             String version = S3Errors.version(s3.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId)
                     .multipartUpload(m -> m.parts(parts))).versionId());
             completed = true;
             PhysicalKey location = PhysicalKey.of(bucket, key, version);
-            return new Copied(location, digests.contains(null) ? rehash(location, source.size())
-                    : ChunkedChecksum.fromPartDigests(digests));
+            return new Copied(location, crc64() ? Crc64Nvme.fromPartCrcs(partChecksums, sizes)
+                    : ChunkedChecksum.fromPartDigests(partChecksums.stream().map(c -> Base64.getDecoder().decode(c)).toList()));
         } finally {
             if (!completed) {
                 try {

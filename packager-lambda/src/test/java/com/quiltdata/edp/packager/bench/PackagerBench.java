@@ -4,6 +4,8 @@ import com.quiltdata.edp.observe.Log;
 import com.quiltdata.edp.packager.PackageOutcome;
 import com.quiltdata.edp.packager.PackagePrefix;
 import com.quiltdata.edp.packager.PackagerWiring;
+import com.quiltdata.edp.packager.manifest.Crc64Nvme;
+import com.quiltdata.edp.packager.manifest.HashType;
 import com.quiltdata.edp.packager.manifest.PackageName;
 import com.quiltdata.edp.packager.port.Notifier;
 import com.quiltdata.edp.packager.port.PackageRevision;
@@ -14,11 +16,14 @@ import com.quiltdata.edp.packager.s3.S3ObjectLister;
 import com.quiltdata.edp.packager.s3.S3ObjectReader;
 import com.quiltdata.edp.packager.s3.S3PackageRegistry;
 import com.quiltdata.edp.packager.testing.InMemoryRevisionStore;
-import com.quiltdata.edp.testing.InProcessS3;
+import com.quiltdata.edp.packager.testing.StandInS3;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -30,92 +35,182 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /**
- * Packages N objects (mixed sizes, at least 1 GiB in all) from an in-process S3Mock twice, through
- * the real use case and S3 adapters: once taking the SHA-256 checksums S3 holds (no bytes should
- * be downloaded), once hashing every byte; then the same bytes through {@code sha256sum}.
- * Prints the summary line last. Arguments: [files] [min total bytes] [workers].
+ * Packages N objects (mixed sizes, at least 1 GiB in all) through the real use case and S3 adapters
+ * against an in-memory S3 stand-in that adds a fixed latency to every request (default 20 ms): once
+ * from the SHA-256 checksums S3 holds (no bytes read), once hashing every byte, and once from
+ * objects that carry only S3's default CRC64NVME with the CRC64NVME hash type. Compared with the
+ * latency bound (files x latency / concurrency) and with {@code openssl dgst -sha256} over the same
+ * bytes. The stand-in's own cost per request is measured first, at latency 0. Prints the summary
+ * line last. Arguments: [files] [min total bytes] [workers] [latency ms]; or {@code scale <files>
+ * [workers] [latency ms]}: that many 1 KiB objects with S3 checksums, reporting time and peak heap.
  */
 public final class PackagerBench {
     private static final int MIB = 1024 * 1024;
     private static final String BUCKET = "bench-data";
+    private static final String CRC_BUCKET = "bench-crc64";
+    private static final PrintStream OUT = System.out;
 
     public static void main(String[] args) throws Exception {
+        Log.redirect(System.err, true);
+        if (args.length > 0 && args[0].equals("scale")) {
+            scale(Integer.parseInt(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : PackagerWiring.WORKERS,
+                    args.length > 3 ? Long.parseLong(args[3]) : 20);
+            return;
+        }
         int files = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         long minTotal = args.length > 1 ? Long.parseLong(args[1]) : 1L << 30;
         int workers = args.length > 2 ? Integer.parseInt(args[2]) : PackagerWiring.WORKERS;
-        if (System.getProperty("http.maxConnections") == null) {
-            System.setProperty("http.maxConnections", String.valueOf(Math.max(workers * 2, 16)));
-        }
-        PrintStream out = System.out;
-        Log.redirect(System.err, true);
-        // Tomcat (inside S3Mock) logs through java.util.logging; keep the output to the bench's lines
-        java.util.logging.LogManager.getLogManager().reset();
+        long latency = args.length > 3 ? Long.parseLong(args[3]) : 20;
+        connections(workers);
         long[] sizes = sizes(files, minTotal);
         long total = Arrays.stream(sizes).sum();
-        out.printf("bench: %d objects, %d bytes (%.2f GiB), %d workers%n", files, total, total / (double) (1L << 30), workers);
+        int cores = Runtime.getRuntime().availableProcessors();
+        OUT.printf("bench: %d objects, %d bytes (%.2f GiB), %d workers, %d ms per request, %d cores%n", files, total,
+                total / (double) (1L << 30), workers, latency, cores);
 
         Path work = Files.createDirectories(Path.of("target", "bench-packager"));
-        String summary;
-        Path store;
-        try (InProcessS3 s3mock = InProcessS3.start()) {
-            store = s3mock.storeRoot();
-            S3Client s3 = s3mock.client();
-            s3mock.createBucket(BUCKET, true);
-            byte[] noise = new byte[64 * MIB + 1];
-            new Random(42).nextBytes(noise);
+        byte[] noise = new byte[64 * MIB + 1];
+        new Random(42).nextBytes(noise);
+        double s3ChecksumSeconds;
+        double hashedSeconds;
+        long downloadedWithS3;
+        try (StandInS3 stand = StandInS3.start(0)) {
             long t0 = System.nanoTime();
-            upload(s3, sizes, noise, workers);
-            out.printf("bench: uploaded with SHA-256 checksums in %.1f s%n", secs(t0));
-
+            stand.createBucket(BUCKET);
+            stand.createBucket(CRC_BUCKET);
+            for (int i = 0; i < files; i++) {
+                int offset = offset(i, sizes[i], noise);
+                int size = (int) sizes[i];
+                // as quilt3 uploads: one PUT with SHA-256, or 8 MiB parts with SHA-256 above 8 MiB
+                stand.put(BUCKET, key(i), size > 8 * MIB ? StandInS3.multipart(noise, offset, size, 8 * MIB)
+                        : StandInS3.single(noise, offset, size, true, null));
+                // as any other client uploads since 2025: only S3's default full-object CRC64NVME
+                stand.put(CRC_BUCKET, key(i), StandInS3.single(noise, offset, size, false, crc64(noise, offset, size)));
+            }
+            OUT.printf("bench: stand-in filled in %.1f s%n", secs(t0));
+            S3Client s3 = stand.client();
             ExecutorService pool = PackagerWiring.workers(workers);
-            long tl = System.nanoTime();
-            int[] listed = new int[1];
-            new S3ObjectLister(s3).listLatest(BUCKET, "run/", o -> listed[0]++);
-            out.printf("bench: listing %d objects took %.2f s%n", listed[0], secs(tl));
+
+            double ownMillis = ownCostMillis(s3, pool, Math.min(files, 5_000));
+            OUT.printf("bench: the stand-in's own cost at latency 0: %.3f ms per request at concurrency %d (%.1f %% of %d ms)%n",
+                    ownMillis, workers, latency == 0 ? 0 : 100 * ownMillis / latency, workers, latency);
+            stand.latencyMillis(latency);
+
             S3ContentHasher withS3 = new S3ContentHasher(s3, new S3ContentHasher.Options(true, false));
+            long requests = stand.requests();
             long t1 = System.nanoTime();
-            PackageOutcome a = run(s3, withS3, pool, work, "bench/s3-checksums");
-            double s3ChecksumSeconds = secs(t1);
-            out.printf("bench: s3 checksums: %.2f s, %s, downloaded=%d, top_hash=%s%n", s3ChecksumSeconds, withS3.counts(),
-                    withS3.downloadedBytes(), a.topHash());
+            PackageOutcome a = run(s3, withS3, HashType.SHA2_256_CHUNKED, pool, work, BUCKET, "bench/s3-checksums");
+            s3ChecksumSeconds = secs(t1);
+            downloadedWithS3 = withS3.downloadedBytes();
+            OUT.printf("bench: s3 checksums: %.2f s, %s, downloaded=%d, requests=%d, top_hash=%s%n", s3ChecksumSeconds,
+                    withS3.counts(), downloadedWithS3, stand.requests() - requests, a.topHash());
 
             S3ContentHasher hashing = new S3ContentHasher(s3, new S3ContentHasher.Options(false, false));
             long t2 = System.nanoTime();
-            PackageOutcome b = run(s3, hashing, pool, work, "bench/hashed");
-            double hashedSeconds = secs(t2);
-            out.printf("bench: hashed: %.2f s, %s, downloaded=%d, top_hash=%s%n", hashedSeconds, hashing.counts(),
+            PackageOutcome b = run(s3, hashing, HashType.SHA2_256_CHUNKED, pool, work, BUCKET, "bench/hashed");
+            hashedSeconds = secs(t2);
+            OUT.printf("bench: hashed: %.2f s, %s, downloaded=%d, top_hash=%s%n", hashedSeconds, hashing.counts(),
                     hashing.downloadedBytes(), b.topHash());
-            long t3 = System.nanoTime();
-            long raw = download(s3, sizes.length, pool);
-            out.printf("bench: the same GETs without hashing (S3Mock's ceiling here): %.2f s, %.1f MB/s%n", secs(t3),
-                    raw / 1e6 / secs(t3));
             if (!a.topHash().equals(b.topHash()) || a.objects() != files) {
                 throw new IllegalStateException("the two runs disagree: " + a + " vs " + b);
             }
+
+            S3ContentHasher crc = new S3ContentHasher(s3, S3ContentHasher.Options.defaults(HashType.CRC64NVME));
+            long served = stand.bytesServed();
+            long t3 = System.nanoTime();
+            PackageOutcome c = run(s3, crc, HashType.CRC64NVME, pool, work, CRC_BUCKET, "bench/crc64");
+            double crcSeconds = secs(t3);
+            OUT.printf("bench: crc64nvme: %.2f s, %s, downloaded=%d, top_hash=%s%n", crcSeconds, crc.counts(),
+                    crc.downloadedBytes(), c.topHash());
+            if (stand.bytesServed() != served + crc.downloadedBytes()) {
+                throw new IllegalStateException("the stand-in served bytes the hasher did not count");
+            }
+            OUT.printf("packager_crc64 files=%d crc64_s=%.2f downloaded_bytes_with_crc64=%d copies_with_crc64=%d%n", files,
+                    crcSeconds, crc.downloadedBytes(), crc.partCopies());
             pool.shutdownNow();
-
-            Path data = work.resolve("files");
-            writeFiles(data, sizes, noise);
-            double sha256sumSeconds = sha256sum(data);
-            deleteTree(data);
-
-            double mb = total / 1e6;
-            summary = String.format("packager files=%d bytes=%d s3_checksum_s=%.2f hashed_s=%.2f hashed_mb_per_s=%.1f"
-                            + " sha256sum_mb_per_s=%.1f downloaded_bytes_with_s3_checksums=%d",
-                    files, total, s3ChecksumSeconds, hashedSeconds, mb / hashedSeconds, mb / sha256sumSeconds,
-                    withS3.downloadedBytes());
         }
-        deleteTree(store);
-        out.println(summary);
+
+        Path data = work.resolve("files");
+        writeFiles(data, sizes, noise);
+        double sha256sumSeconds = timed(data, "ls | xargs sha256sum > /dev/null");
+        double opensslSeconds = timed(data, "ls | xargs openssl dgst -sha256 > /dev/null");
+        deleteTree(data);
+
+        double mb = total / 1e6;
+        double bound = files * (latency / 1000.0) / workers;
+        double hashedTarget = 1.5 * Math.max(bound, opensslSeconds / cores);
+        OUT.printf("bench: targets: s3_checksum_s %.2f <= %.2f (1.5 x latency bound) %s; hashed_s %.2f <= %.2f "
+                        + "(1.5 x max(latency bound, openssl_s / %d cores)) %s; openssl %.0f MB/s%n",
+                s3ChecksumSeconds, 1.5 * bound, s3ChecksumSeconds <= 1.5 * bound ? "met" : "MISSED", hashedSeconds, hashedTarget,
+                cores, hashedSeconds <= hashedTarget ? "met" : "MISSED", mb / opensslSeconds);
+        OUT.println(String.format("packager files=%d bytes=%d s3_checksum_s=%.2f hashed_s=%.2f hashed_mb_per_s=%.1f"
+                        + " sha256sum_mb_per_s=%.1f downloaded_bytes_with_s3_checksums=%d latency_ms=%d concurrency=%d"
+                        + " latency_bound_s=%.2f openssl_s=%.2f",
+                files, total, s3ChecksumSeconds, hashedSeconds, mb / hashedSeconds, mb / sha256sumSeconds, downloadedWithS3,
+                latency, workers, bound, opensslSeconds));
+    }
+
+    /** A package of {@code files} 1 KiB objects with S3 checksums: time and the packager's peak heap. */
+    private static void scale(int files, int workers, long latency) throws Exception {
+        connections(workers);
+        byte[] noise = new byte[MIB + 1];
+        new Random(42).nextBytes(noise);
+        Path work = Files.createDirectories(Path.of("target", "bench-packager"));
+        try (StandInS3 stand = StandInS3.start(latency)) {
+            stand.createBucket(BUCKET);
+            for (int i = 0; i < files; i++) {
+                stand.put(BUCKET, key(i), StandInS3.single(noise, offset(i, 1024, noise), 1024, true, null));
+            }
+            S3Client s3 = stand.client();
+            ExecutorService pool = PackagerWiring.workers(workers);
+            System.gc();
+            long baseline = usedHeap();
+            resetPeaks();
+            S3ContentHasher withS3 = new S3ContentHasher(s3, new S3ContentHasher.Options(true, false));
+            long t = System.nanoTime();
+            PackageOutcome outcome = run(s3, withS3, HashType.SHA2_256_CHUNKED, pool, work, BUCKET, "bench/scale");
+            double seconds = secs(t);
+            long peak = peakHeap();
+            pool.shutdownNow();
+            double bound = files * (latency / 1000.0) / workers;
+            OUT.printf("bench: scale: %s, %s%n", outcome.detail(), withS3.counts());
+            OUT.printf("packager_scale files=%d seconds=%.1f latency_bound_s=%.1f latency_ms=%d concurrency=%d"
+                            + " peak_heap_mb=%d heap_before_mb=%d max_heap_mb=%d%n", outcome.objects(), seconds, bound, latency,
+                    workers, (peak - baseline) / MIB, baseline / MIB, Runtime.getRuntime().maxMemory() / MIB);
+        }
+    }
+
+    private static void connections(int workers) {
+        if (System.getProperty("http.maxConnections") == null) {
+            System.setProperty("http.maxConnections", String.valueOf(Math.max(workers * 2, 16)));
+        }
+    }
+
+    /** Round-trip time of a HEAD at the bench's concurrency, latency 0: client and stand-in together. */
+    private static double ownCostMillis(S3Client s3, ExecutorService pool, int requests) throws Exception {
+        for (int i = 0; i < 200; i++) {
+            int n = i;
+            s3.headObject(r -> r.bucket(BUCKET).key(key(n)));
+        }
+        List<Future<Long>> futures = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            int n = i;
+            futures.add(pool.submit(() -> {
+                long t = System.nanoTime();
+                s3.headObject(r -> r.bucket(BUCKET).key(key(n)));
+                return System.nanoTime() - t;
+            }));
+        }
+        long sum = 0;
+        for (Future<Long> f : futures) {
+            sum += f.get();
+        }
+        return sum / 1e6 / requests;
     }
 
     /** Mixed sizes: mostly small files, some of a few MiB, a few multipart ones above 8 MiB; at least minTotal. */
@@ -149,48 +244,18 @@ public final class PackagerBench {
         return "run/" + (i % 50) + "/object-" + i + (i % 7 == 0 ? " with space+plus é.bin" : ".bin");
     }
 
-    private static void upload(S3Client s3, long[] sizes, byte[] noise, int workers) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(workers, 8));
-        List<Future<?>> futures = new ArrayList<>();
-        for (int i = 0; i < sizes.length; i++) {
-            int n = i;
-            futures.add(pool.submit(() -> {
-                byte[] content = content(n, sizes[n], noise);
-                if (content.length > 8 * MIB) {
-                    multipart(s3, key(n), content);
-                } else {
-                    s3.putObject(r -> r.bucket(BUCKET).key(key(n)).checksumAlgorithm(ChecksumAlgorithm.SHA256),
-                            RequestBody.fromBytes(content));
-                }
-                return null;
-            }));
-        }
-        for (Future<?> f : futures) {
-            f.get();
-        }
-        pool.shutdown();
+    private static int offset(int i, long size, byte[] noise) {
+        return (int) ((i * 7_919L) % (noise.length - size));
     }
 
-    private static byte[] content(int i, long size, byte[] noise) {
-        int offset = (int) ((i * 7_919L) % (noise.length - size));
-        return Arrays.copyOfRange(noise, offset, offset + (int) size);
+    private static String crc64(byte[] data, int offset, int size) {
+        Crc64Nvme crc = new Crc64Nvme(size);
+        crc.update(data, offset, size);
+        return crc.finish().value();
     }
 
-    /** A multipart upload in Quilt-sized (8 MiB) parts with SHA-256, as quilt3 uploads. */
-    private static void multipart(S3Client s3, String key, byte[] data) {
-        String id = s3.createMultipartUpload(r -> r.bucket(BUCKET).key(key).checksumAlgorithm(ChecksumAlgorithm.SHA256)).uploadId();
-        List<CompletedPart> parts = new ArrayList<>();
-        for (int offset = 0, n = 1; offset < data.length; offset += 8 * MIB, n++) {
-            int number = n;
-            byte[] part = Arrays.copyOfRange(data, offset, Math.min(data.length, offset + 8 * MIB));
-            var r = s3.uploadPart(p -> p.bucket(BUCKET).key(key).uploadId(id).partNumber(number)
-                    .checksumAlgorithm(ChecksumAlgorithm.SHA256), RequestBody.fromBytes(part));
-            parts.add(CompletedPart.builder().partNumber(number).eTag(r.eTag()).checksumSHA256(r.checksumSHA256()).build());
-        }
-        s3.completeMultipartUpload(r -> r.bucket(BUCKET).key(key).uploadId(id).multipartUpload(m -> m.parts(parts)));
-    }
-
-    private static PackageOutcome run(S3Client s3, S3ContentHasher hasher, ExecutorService pool, Path work, String name) {
+    private static PackageOutcome run(S3Client s3, S3ContentHasher hasher, HashType type, ExecutorService pool, Path work,
+            String bucket, String name) {
         S3ObjectReader reader = new S3ObjectReader(s3);
         Notifier silent = new Notifier() {
             @Override
@@ -199,56 +264,57 @@ public final class PackagerBench {
             @Override
             public void packageFailed(Failure failure) {}
         };
-        PackagePrefix useCase = new PackagePrefix(new S3ObjectLister(s3), hasher, new S3ObjectCopier(s3, hasher), reader,
+        PackagePrefix useCase = new PackagePrefix(new S3ObjectLister(s3), hasher, new S3ObjectCopier(s3, hasher, type), reader,
                 new S3PackageRegistry(s3, reader), new InMemoryRevisionStore(), silent, pool, Clock.systemUTC(),
                 Duration.ZERO, work);
-        PackageRequest request = new PackageRequest(BUCKET, "run/", "s3://" + BUCKET + "/run/", BUCKET, PackageName.parse(name),
+        PackageRequest request = new PackageRequest(bucket, "run/", "s3://" + bucket + "/run/", bucket, PackageName.parse(name),
                 new PackageRequest.MetadataSource.FolderDefault(), Optional.empty(),
                 new PackageRequest.WorkflowChoice.RegistryDefault(), false, Optional.empty());
         return useCase.run(request);
-    }
-
-    /** Reads every object and throws the bytes away: what S3Mock can serve, without the packager. */
-    private static long download(S3Client s3, int files, ExecutorService pool) throws Exception {
-        List<Future<Long>> futures = new ArrayList<>();
-        for (int i = 0; i < files; i++) {
-            int n = i;
-            futures.add(pool.submit(() -> {
-                try (var in = s3.getObject(r -> r.bucket(BUCKET).key(key(n)))) {
-                    return in.transferTo(OutputStream.nullOutputStream());
-                }
-            }));
-        }
-        long bytes = 0;
-        for (Future<Long> f : futures) {
-            bytes += f.get();
-        }
-        return bytes;
     }
 
     private static void writeFiles(Path dir, long[] sizes, byte[] noise) throws IOException {
         Files.createDirectories(dir);
         for (int i = 0; i < sizes.length; i++) {
             try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(dir.resolve("f" + i)))) {
-                o.write(content(i, sizes[i], noise));
+                o.write(noise, offset(i, sizes[i], noise), (int) sizes[i]);
             }
         }
     }
 
-    /** sha256sum over every file (one process, as a user would run it); files are in the page cache. */
-    private static double sha256sum(Path dir) throws Exception {
+    /** One shell command over every file (files already in the page cache), timed. */
+    private static double timed(Path dir, String command) throws Exception {
         ProcessBuilder warm = new ProcessBuilder("sh", "-c", "cat * > /dev/null").directory(dir.toFile());
         warm.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         warm.start().waitFor();
-        ProcessBuilder pb = new ProcessBuilder("sh", "-c", "ls | xargs sha256sum > /dev/null").directory(dir.toFile());
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", command).directory(dir.toFile());
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT);
         long t = System.nanoTime();
         int rc = pb.start().waitFor();
         double seconds = secs(t);
         if (rc != 0) {
-            throw new IllegalStateException("sha256sum exited with " + rc);
+            throw new IllegalStateException("'" + command + "' exited with " + rc);
         }
         return seconds;
+    }
+
+    private static long usedHeap() {
+        return Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+    }
+
+    private static void resetPeaks() {
+        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+    }
+
+    /** The sum of the heap pools' peaks since {@link #resetPeaks}: an upper bound of the peak heap in use. */
+    private static long peakHeap() {
+        long peak = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                peak += pool.getPeakUsage().getUsed();
+            }
+        }
+        return peak;
     }
 
     private static void deleteTree(Path dir) throws IOException {
