@@ -64,6 +64,7 @@ public final class StandInS3 implements AutoCloseable {
     private volatile long latencyMillis;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong bytesServed = new AtomicLong();
+    private final AtomicLong handlerNanos = new AtomicLong();
 
     private StandInS3(long latencyMillis) throws IOException {
         this.latencyMillis = latencyMillis;
@@ -104,6 +105,11 @@ public final class StandInS3 implements AutoCloseable {
 
     public long requests() {
         return requests.get();
+    }
+
+    /** Time spent answering requests, the injected latency excluded. */
+    public long handlerNanos() {
+        return handlerNanos.get();
     }
 
     public long bytesServed() {
@@ -156,7 +162,9 @@ public final class StandInS3 implements AutoCloseable {
             if (latencyMillis > 0) {
                 Thread.sleep(latencyMillis);
             }
+            long start = System.nanoTime();
             route(exchange);
+            handlerNanos.addAndGet(System.nanoTime() - start);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
