@@ -54,14 +54,15 @@ public final class LocalBench {
         long[] totals = generate(folder);
         OUT.printf("bench: %d files, %d bytes in %s%n", totals[0], totals[1], folder);
 
-        double cold = cold(folder, List.of(), "cold-plain");
-        OUT.printf("bench: cold, default JVM options: %.2f s%n", cold);
+        double coldPlain = cold(folder, List.of(), "cold-plain");
         Path archive = folder.getParent().resolve("edp-local.jsa");
         Files.deleteIfExists(archive);
-        cold(folder, List.of("-XX:ArchiveClassesAtExit=" + archive), "cold-archive");
-        double coldCds = cold(folder, List.of("-XX:SharedArchiveFile=" + archive), "cold-cds");
+        // as ./edp does: its first run after a build writes the archive, later runs start from it
+        double training = cold(folder, List.of("-XX:ArchiveClassesAtExit=" + archive), "cold-archive");
+        double cold = cold(folder, List.of("-XX:SharedArchiveFile=" + archive), "cold-cds");
         double coldCdsC1 = cold(folder, List.of("-XX:SharedArchiveFile=" + archive, "-XX:TieredStopAtLevel=1"), "cold-cds-c1");
-        OUT.printf("bench: cold with a class-data-sharing archive: %.2f s; with it and C1 only: %.2f s%n", coldCds, coldCdsC1);
+        OUT.printf("bench: cold without an archive: %.2f s; writing the archive: %.2f s; with the archive (cold_s, as ./edp runs):"
+                + " %.2f s; with it and C1 only: %.2f s%n", coldPlain, training, cold, coldCdsC1);
 
         packageOnce(folder, "bench/warmup");
         double[] warm = new double[5];
