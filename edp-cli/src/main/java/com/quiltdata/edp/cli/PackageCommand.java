@@ -151,7 +151,7 @@ public final class PackageCommand implements Callable<Integer> {
     }
 
     /** Without a database, nothing remembers revisions: the registry's latest pointer still dedupes. */
-    private static final class UnrecordedRevisions implements RevisionStore {
+    public static final class UnrecordedRevisions implements RevisionStore {
         @Override
         public boolean hasBatch(UUID batchId) {
             return false;

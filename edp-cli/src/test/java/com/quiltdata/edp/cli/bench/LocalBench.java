@@ -1,5 +1,6 @@
 package com.quiltdata.edp.cli.bench;
 
+import com.quiltdata.edp.cli.PackageCommand;
 import com.quiltdata.edp.cli.local.FolderContentHasher;
 import com.quiltdata.edp.cli.local.FolderObjectCopier;
 import com.quiltdata.edp.cli.local.FolderObjectLister;
@@ -13,7 +14,6 @@ import com.quiltdata.edp.packager.PackagerWiring;
 import com.quiltdata.edp.packager.manifest.PackageName;
 import com.quiltdata.edp.packager.port.Notifier;
 import com.quiltdata.edp.packager.port.PackageRevision;
-import com.quiltdata.edp.packager.port.RevisionStore;
 import com.quiltdata.edp.packager.request.PackageRequest;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -27,7 +27,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.stream.Stream;
 
@@ -134,7 +133,7 @@ public final class LocalBench {
         ExecutorService workers = PackagerWiring.workers(Math.max(2, Runtime.getRuntime().availableProcessors()));
         try {
             PackagePrefix packager = new PackagePrefix(new FolderObjectLister(folder), new FolderContentHasher(folder),
-                    new FolderObjectCopier(), reader, new FolderPackageRegistry(folder, reader), new Unrecorded(),
+                    new FolderObjectCopier(), reader, new FolderPackageRegistry(folder, reader), new PackageCommand.UnrecordedRevisions(),
                     new Silent(), workers, Clock.systemUTC(), Duration.ZERO, Path.of(System.getProperty("java.io.tmpdir")));
             PackageRequest request = new PackageRequest(folder.bucket(), "run/", "s3://" + folder.bucket() + "/run/", folder.bucket(),
                     PackageName.parse(name), new PackageRequest.MetadataSource.FolderDefault(), Optional.empty(),
@@ -165,21 +164,6 @@ public final class LocalBench {
             throw new IllegalStateException("openssl exited with " + rc);
         }
         return seconds;
-    }
-
-    private static final class Unrecorded implements RevisionStore {
-        @Override
-        public boolean hasBatch(UUID batchId) {
-            return false;
-        }
-
-        @Override
-        public boolean hasRevision(String registry, PackageName name, String topHash) {
-            return true;
-        }
-
-        @Override
-        public void record(PackageRevision revision) {}
     }
 
     private static final class Silent implements Notifier {

@@ -2,20 +2,11 @@ package com.quiltdata.edp.packager.bench;
 
 import com.quiltdata.edp.observe.Log;
 import com.quiltdata.edp.packager.PackageOutcome;
-import com.quiltdata.edp.packager.PackagePrefix;
 import com.quiltdata.edp.packager.PackagerWiring;
 import com.quiltdata.edp.packager.manifest.Crc64Nvme;
 import com.quiltdata.edp.packager.manifest.HashType;
-import com.quiltdata.edp.packager.manifest.PackageName;
-import com.quiltdata.edp.packager.port.Notifier;
-import com.quiltdata.edp.packager.port.PackageRevision;
-import com.quiltdata.edp.packager.request.PackageRequest;
 import com.quiltdata.edp.packager.s3.S3ContentHasher;
-import com.quiltdata.edp.packager.s3.S3ObjectCopier;
-import com.quiltdata.edp.packager.s3.S3ObjectLister;
-import com.quiltdata.edp.packager.s3.S3ObjectReader;
-import com.quiltdata.edp.packager.s3.S3PackageRegistry;
-import com.quiltdata.edp.packager.testing.InMemoryRevisionStore;
+import com.quiltdata.edp.packager.testing.S3Packaging;
 import com.quiltdata.edp.packager.testing.StandInS3;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -29,13 +20,10 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -267,21 +255,7 @@ public final class PackagerBench {
 
     private static PackageOutcome run(S3Client s3, S3ContentHasher hasher, HashType type, ExecutorService pool, Path work,
             String bucket, String name) {
-        S3ObjectReader reader = new S3ObjectReader(s3);
-        Notifier silent = new Notifier() {
-            @Override
-            public void packageCreated(PackageRevision revision) {}
-
-            @Override
-            public void packageFailed(Failure failure) {}
-        };
-        PackagePrefix useCase = new PackagePrefix(new S3ObjectLister(s3), hasher, new S3ObjectCopier(s3, hasher, type), reader,
-                new S3PackageRegistry(s3, reader), new InMemoryRevisionStore(), silent, pool, Clock.systemUTC(),
-                Duration.ZERO, work);
-        PackageRequest request = new PackageRequest(bucket, "run/", "s3://" + bucket + "/run/", bucket, PackageName.parse(name),
-                new PackageRequest.MetadataSource.FolderDefault(), Optional.empty(),
-                new PackageRequest.WorkflowChoice.RegistryDefault(), false, Optional.empty());
-        return useCase.run(request);
+        return S3Packaging.packager(s3, hasher, type, pool, work).run(S3Packaging.request(bucket, "run/", name));
     }
 
     private static void writeFiles(Path dir, long[] sizes, byte[] noise) throws IOException {

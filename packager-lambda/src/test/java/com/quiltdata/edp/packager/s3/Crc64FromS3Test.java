@@ -11,20 +11,14 @@ import com.quiltdata.edp.packager.PackagerWiring;
 import com.quiltdata.edp.packager.manifest.Checksum;
 import com.quiltdata.edp.packager.manifest.Crc64Nvme;
 import com.quiltdata.edp.packager.manifest.HashType;
-import com.quiltdata.edp.packager.manifest.PackageName;
-import com.quiltdata.edp.packager.port.Notifier;
-import com.quiltdata.edp.packager.port.PackageRevision;
 import com.quiltdata.edp.packager.request.PackageRequest;
-import com.quiltdata.edp.packager.testing.InMemoryRevisionStore;
+import com.quiltdata.edp.packager.testing.S3Packaging;
 import com.quiltdata.edp.packager.testing.StandInS3;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -40,17 +34,11 @@ class Crc64FromS3Test {
     Path work;
 
     private static byte[] pattern(int size) {
-        byte[] data = new byte[size];
-        for (int i = 0; i < size; i++) {
-            data[i] = (byte) (i % 251);
-        }
-        return data;
+        return S3AdaptersTest.pattern(size);
     }
 
     private static String crc64(byte[] data, int offset, int length) {
-        Crc64Nvme c = new Crc64Nvme(length);
-        c.update(data, offset, length);
-        return c.finish().value();
+        return S3AdaptersTest.expectedCrc64(Arrays.copyOfRange(data, offset, offset + length)).value();
     }
 
     @Test
@@ -104,27 +92,11 @@ class Crc64FromS3Test {
         }
     }
 
-    static PackagePrefix packager(S3Client s3, S3ContentHasher hasher, HashType type) {
-        return packager(s3, hasher, type, PackagerWiring.workers(4), Path.of(System.getProperty("java.io.tmpdir")));
+    private static PackagePrefix packager(S3Client s3, S3ContentHasher hasher, HashType type) {
+        return S3Packaging.packager(s3, hasher, type, PackagerWiring.workers(4), Path.of(System.getProperty("java.io.tmpdir")));
     }
 
-    static PackagePrefix packager(S3Client s3, S3ContentHasher hasher, HashType type, ExecutorService workers, Path work) {
-        S3ObjectReader reader = new S3ObjectReader(s3);
-        Notifier silent = new Notifier() {
-            @Override
-            public void packageCreated(PackageRevision revision) {}
-
-            @Override
-            public void packageFailed(Failure failure) {}
-        };
-        return new PackagePrefix(new S3ObjectLister(s3), hasher, new S3ObjectCopier(s3, hasher, type), reader,
-                new S3PackageRegistry(s3, reader), new InMemoryRevisionStore(), silent, workers, Clock.systemUTC(),
-                Duration.ZERO, work);
-    }
-
-    static PackageRequest request(String bucket, String folder, String name) {
-        return new PackageRequest(bucket, folder, "s3://" + bucket + "/" + folder, bucket, PackageName.parse(name),
-                new PackageRequest.MetadataSource.FolderDefault(), Optional.empty(),
-                new PackageRequest.WorkflowChoice.RegistryDefault(), false, Optional.empty());
+    private static PackageRequest request(String bucket, String folder, String name) {
+        return S3Packaging.request(bucket, folder, name);
     }
 }
