@@ -1,21 +1,32 @@
 package com.quiltdata.edp.aws;
 
 import com.quiltdata.edp.config.DatabaseSettings;
+import com.quiltdata.edp.postgres.ConnectionOptions;
 import com.quiltdata.edp.postgres.Database;
+import com.quiltdata.edp.postgres.PasswordSource;
 import java.util.Optional;
-import java.util.function.Supplier;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
-/** Builds the {@link Database} a Lambda uses from its settings. */
+/** Builds the {@link Database} of a process from its settings. */
 public final class Databases {
     private Databases() {}
 
+    /** A pool of one connection: a Lambda handles one invocation at a time. */
     public static Database connect(DatabaseSettings settings, String region) {
-        return new Database(settings.jdbcUrl(), settings.user(), password(settings, region));
+        return connect(settings, region, 1);
     }
 
-    /** The plain password for local use, or the Secrets Manager secret, fetched on first use. */
-    public static Supplier<String> password(DatabaseSettings settings, String region) {
+    /** A pool of {@code poolSize} connections, for a process that runs several workers. */
+    public static Database connect(DatabaseSettings settings, String region, int poolSize) {
+        return new Database(settings.jdbcUrl(), settings.user(), password(settings, region), options(settings, poolSize));
+    }
+
+    public static ConnectionOptions options(DatabaseSettings settings, int poolSize) {
+        return new ConnectionOptions(settings.connectTimeout(), settings.socketTimeout(), poolSize);
+    }
+
+    /** The plain password for local use, or the Secrets Manager secret, read on first use and again after a refused login. */
+    public static PasswordSource password(DatabaseSettings settings, String region) {
         if (settings.password().isPresent()) {
             String plain = settings.password().get();
             return () -> plain;

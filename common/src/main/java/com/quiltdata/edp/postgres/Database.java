@@ -1,67 +1,88 @@
 package com.quiltdata.edp.postgres;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.Properties;
+import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
- * The database connection of one execution environment. A Lambda handles one invocation at a
- * time, so one connection is enough; it opens lazily (nothing stale is captured in a SnapStart
- * snapshot) and is replaced when it stops answering.
+ * The connection pool of one process (HikariCP). A Lambda keeps one connection, a process with
+ * several workers more (see {@link ConnectionOptions}). Nothing connects until the first use, so a
+ * SnapStart snapshot holds no connection; a connection idle for more than half a second is checked
+ * before it is handed out, and connections are renewed after {@link #MAX_LIFETIME}, so one cut while
+ * the function was frozen, by a restore from a snapshot or by a failover, is replaced before use.
  */
 public final class Database implements AutoCloseable {
-    private final String jdbcUrl;
-    private final String user;
-    private final Supplier<String> password;
-    private Connection connection;
+    /** Renewed well inside any server or network idle limit, and so DNS changes (failover) are followed. */
+    static final Duration MAX_LIFETIME = Duration.ofMinutes(15);
+    /** An idle connection is pinged this often while the process runs, so firewalls do not drop it. */
+    static final Duration KEEPALIVE = Duration.ofMinutes(2);
+    /** A check of a connection before use gives up after this. */
+    static final Duration VALIDATION_TIMEOUT = Duration.ofSeconds(3);
 
+    private final String jdbcUrl;
+    private final HikariDataSource pool;
+
+    /** One connection, the default timeouts, a password that does not change. */
     public Database(String jdbcUrl, String user, Supplier<String> password) {
+        this(jdbcUrl, user, PasswordSource.of(password), ConnectionOptions.ONE_CONNECTION);
+    }
+
+    public Database(String jdbcUrl, String user, PasswordSource password, ConnectionOptions options) {
         this.jdbcUrl = jdbcUrl;
-        this.user = user;
-        this.password = password;
+        // the no-argument constructor starts the pool on the first getConnection(), not here
+        pool = new HikariDataSource();
+        pool.setPoolName("edp");
+        pool.setDataSource(new LoginDataSource(jdbcUrl, user, password, options));
+        pool.setMaximumPoolSize(options.poolSize());
+        pool.setMinimumIdle(1);
+        // waiting for a connection covers one login plus the retry after the secret was read again
+        pool.setConnectionTimeout(options.connectTimeout().multipliedBy(2).toMillis());
+        pool.setValidationTimeout(Math.min(VALIDATION_TIMEOUT.toMillis(), options.connectTimeout().toMillis()));
+        pool.setMaxLifetime(MAX_LIFETIME.toMillis());
+        pool.setKeepaliveTime(KEEPALIVE.toMillis());
     }
 
     public String jdbcUrl() {
         return jdbcUrl;
     }
 
-    /** A fresh connection that the caller owns (concurrent workers, benchmarks, tests). */
+    /** A connection in autocommit mode; closing it returns it to the pool. */
     public Connection open() throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", user);
-        props.setProperty("password", password.get());
-        props.setProperty("ApplicationName", "edp");
-        props.setProperty("reWriteBatchedInserts", "true");
-        return DriverManager.getConnection(jdbcUrl, props);
+        return pool.getConnection();
     }
 
-    /** The shared connection, (re)opened when needed; autocommit off. */
-    public synchronized Connection connection() throws SQLException {
-        if (connection == null || connection.isClosed() || !connection.isValid(2)) {
-            closeQuietly();
-            connection = open();
-            connection.setAutoCommit(false);
-        }
-        return connection;
-    }
-
-    /** Runs work in one transaction on the shared connection: commit on success, rollback on any failure. */
-    public synchronized <T> T inTransaction(SqlWork<T> work) throws SQLException {
-        Connection c = connection();
+    /**
+     * A connection with a transaction begun (autocommit off) that the caller commits or rolls back and
+     * then closes; closing it returns it to the pool, which rolls back whatever was left uncommitted.
+     */
+    public Connection begin() throws SQLException {
+        Connection c = pool.getConnection();
         try {
-            T result = work.run(c);
-            c.commit();
-            return result;
-        } catch (SQLException | RuntimeException e) {
-            try {
-                c.rollback();
-            } catch (SQLException rollbackFailure) {
-                e.addSuppressed(rollbackFailure);
-                closeQuietly();
-            }
+            c.setAutoCommit(false);
+            return c;
+        } catch (SQLException e) {
+            c.close();
             throw e;
+        }
+    }
+
+    /** Runs work in one transaction: commit on success, rollback on any failure. */
+    public <T> T inTransaction(SqlWork<T> work) throws SQLException {
+        try (Connection c = begin()) {
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException rollbackFailure) {
+                    e.addSuppressed(rollbackFailure);
+                }
+                throw e;
+            }
         }
     }
 
@@ -70,19 +91,8 @@ public final class Database implements AutoCloseable {
         T run(Connection connection) throws SQLException;
     }
 
-    private void closeQuietly() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // the connection is being replaced; nothing more to do with it
-            }
-            connection = null;
-        }
-    }
-
     @Override
-    public synchronized void close() {
-        closeQuietly();
+    public void close() {
+        pool.close();
     }
 }

@@ -56,7 +56,7 @@ public final class DatabaseOptions {
             throw new UsageException("the database settings are incomplete: " + String.join("; ", e.problems()),
                     "pass --jdbc-url, --db-user and --db-password, or set the DB_* variables the Lambdas use");
         }
-        String pw = settings.password().orElseGet(() -> Databases.password(settings, vars.get("AWS_REGION")).get());
-        return new DatabaseLogin(settings.jdbcUrl(), settings.user(), Optional.ofNullable(pw).orElse(""));
+        String pw = settings.password().orElseGet(() -> Databases.password(settings, vars.get("AWS_REGION")).current());
+        return new DatabaseLogin(settings.jdbcUrl(), settings.user(), Optional.ofNullable(pw).orElse(""), Databases.options(settings, 1));
     }
 }

@@ -44,6 +44,7 @@ import java.util.concurrent.ExecutorService;
  */
 public final class LocalPipeline implements AutoCloseable {
     private static final int RECORD_CHUNK = 1000;
+    private static final int LOCAL_CONNECTIONS = 4;
 
     /** The stack's thresholds and options, as {@code edp local} takes them. */
     public record Rules(int depth, int count, Duration quiet, Duration maxAge, List<String> ignores,
@@ -98,16 +99,16 @@ public final class LocalPipeline implements AutoCloseable {
             throw new UsageException("cannot prepare the database at " + login.jdbcUrl() + ": " + rootMessage(e),
                     "check --jdbc-url, --db-user and --db-password, or leave them out to use the embedded PostgreSQL");
         }
-        Database storeDb = login.database();
-        Database emitDb = login.database();
-        Database packagerDb = login.database();
+        // one pool for the three functions: the store, an emit claim held while its batch is packaged,
+        // and the packager's revision writes made during that claim, plus one to spare
+        Database db = login.database(LOCAL_CONNECTIONS);
         Metrics metrics = new Metrics("local", clock, line -> { });
 
         FolderScanner scanner = new FolderScanner(folder.root());
-        long lastSequencer = remember(storeDb, folder, scanner);
+        long lastSequencer = remember(db, folder, scanner);
         FolderChangeEvents events = new FolderChangeEvents(folder.bucket(), lastSequencer);
         ObjectEventRecorder recorder = StoreWiring.of(new BucketSettings(List.of(folder.bucket()), prefixRule),
-                storeDb, clock, metrics).recorder();
+                db, clock, metrics).recorder();
 
         FolderObjectReader reader = new FolderObjectReader(folder);
         ExecutorService workers = PackagerWiring.workers(Math.max(2, Runtime.getRuntime().availableProcessors()));
@@ -123,15 +124,15 @@ public final class LocalPipeline implements AutoCloseable {
             }
         };
         PackagePrefix packager = new PackagePrefix(new FolderObjectLister(folder), new FolderContentHasher(folder, hashType),
-                new FolderObjectCopier(), reader, new FolderPackageRegistry(folder, reader), new JdbcRevisionStore(packagerDb),
+                new FolderObjectCopier(), reader, new FolderPackageRegistry(folder, reader), new JdbcRevisionStore(db),
                 notifier, workers, clock, Duration.ZERO, Path.of(System.getProperty("java.io.tmpdir")));
         EmitSettings emitSettings = new EmitSettings(new DatabaseSettings(login.jdbcUrl(), login.user(),
                 Optional.of(login.password()), Optional.empty()), readiness, filter, "local", Optional.empty(), "local",
                 Optional.empty());
-        EmitTick tick = EmitWiring.assemble(emitDb, new InProcessEventPublisher(packager, listener, clock), Optional.empty(),
+        EmitTick tick = EmitWiring.assemble(db, new InProcessEventPublisher(packager, listener, clock), Optional.empty(),
                 emitSettings, clock, metrics, Duration.ZERO);
         return new LocalPipeline(folder, scanner, events, recorder, tick, listener, clock,
-                List.of(storeDb, emitDb, packagerDb), workers);
+                List.of(db), workers);
     }
 
     /** Seeds the scanner with the files recorded before; returns the newest sequencer used. */

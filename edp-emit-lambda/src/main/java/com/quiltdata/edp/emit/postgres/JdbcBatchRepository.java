@@ -183,7 +183,7 @@ public final class JdbcBatchRepository implements BatchRepository {
 
     @Override
     public BatchClaim claim(List<UUID> batchIds, DueQuery q) {
-        Connection c = begin();
+        Connection c = ClaimTransaction.begin(database);
         try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
             String[] sentinels = q.rules().sentinels().toArray(String[]::new);
             int i = 1;
@@ -198,8 +198,8 @@ public final class JdbcBatchRepository implements BatchRepository {
                 }
             }
             return new JdbcBatchClaim(c, batches);
-        } catch (SQLException e) {
-            throw fail(c, "claiming due batches", e);
+        } catch (SQLException | RuntimeException e) {
+            throw ClaimTransaction.abandon(c, "claiming due batches", e);
         }
     }
 
@@ -226,7 +226,7 @@ public final class JdbcBatchRepository implements BatchRepository {
 
     @Override
     public ManualClaim claimOpen(String bucket, String prefix) {
-        Connection c = begin();
+        Connection c = ClaimTransaction.begin(database);
         try {
             List<OpenBatch> batches = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(CLAIM_OPEN)) {
@@ -250,9 +250,10 @@ public final class JdbcBatchRepository implements BatchRepository {
                 }
             }
             c.rollback();
+            c.close();
             return open ? new ManualClaim.Busy() : new ManualClaim.NoneOpen();
-        } catch (SQLException e) {
-            throw fail(c, "claiming the open batch of " + bucket + "/" + prefix, e);
+        } catch (SQLException | RuntimeException e) {
+            throw ClaimTransaction.abandon(c, "claiming the open batch of " + bucket + "/" + prefix, e);
         }
     }
 
@@ -271,22 +272,6 @@ public final class JdbcBatchRepository implements BatchRepository {
         }
     }
 
-    private Connection begin() {
-        try {
-            return database.connection();
-        } catch (SQLException e) {
-            throw new RepositoryUnavailableException("cannot connect to the database: " + e.getMessage(), e);
-        }
-    }
-
-    private static RepositoryUnavailableException fail(Connection c, String what, SQLException e) {
-        try {
-            c.rollback();
-        } catch (SQLException rollbackFailure) {
-            e.addSuppressed(rollbackFailure);
-        }
-        return new RepositoryUnavailableException(what + " failed: " + e.getMessage(), e);
-    }
 
     private static OpenBatch openBatch(ResultSet rs) throws SQLException {
         return new OpenBatch(

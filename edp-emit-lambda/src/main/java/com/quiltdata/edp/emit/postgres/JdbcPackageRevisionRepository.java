@@ -39,12 +39,7 @@ public final class JdbcPackageRevisionRepository implements PackageRevisionRepos
 
     @Override
     public RevisionClaim claimReady(Instant now, Cursor after, int limit) {
-        Connection c;
-        try {
-            c = database.connection();
-        } catch (SQLException e) {
-            throw new RepositoryUnavailableException("cannot connect to the database: " + e.getMessage(), e);
-        }
+        Connection c = ClaimTransaction.begin(database);
         try (PreparedStatement ps = c.prepareStatement(CLAIM_READY)) {
             ps.setObject(1, time(now));
             ps.setObject(2, time(after.readyAt()));
@@ -60,13 +55,8 @@ public final class JdbcPackageRevisionRepository implements PackageRevisionRepos
                 }
             }
             return new Claim(c, revisions);
-        } catch (SQLException e) {
-            try {
-                c.rollback();
-            } catch (SQLException rollbackFailure) {
-                e.addSuppressed(rollbackFailure);
-            }
-            throw new RepositoryUnavailableException("claiming ready package revisions failed: " + e.getMessage(), e);
+        } catch (SQLException | RuntimeException e) {
+            throw ClaimTransaction.abandon(c, "claiming ready package revisions", e);
         }
     }
 

@@ -14,7 +14,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * CloudFormation custom resource that applies the migrations at deploy time: Create and Update
@@ -48,8 +47,8 @@ public final class MigrateHandler implements RequestHandler<Map<String, Object>,
                 Env env = new Env(environment);
                 DatabaseSettings settings = DatabaseSettings.from(env);
                 env.validate();
-                Supplier<String> password = Databases.password(settings, environment.get("AWS_REGION"));
-                var result = DatabaseMigrator.migrate(settings.jdbcUrl(), settings.user(), password.get());
+                String password = Databases.password(settings, environment.get("AWS_REGION")).current();
+                var result = DatabaseMigrator.migrate(settings.jdbcUrl(), settings.user(), password);
                 data.put("SchemaVersion", result.targetSchemaVersion == null ? "unchanged" : result.targetSchemaVersion);
                 data.put("MigrationsApplied", result.migrationsExecuted);
                 LOG.info("migrations applied", "count", result.migrationsExecuted, "version", data.get("SchemaVersion"));
