@@ -37,8 +37,8 @@ public final class Database implements AutoCloseable {
         pool.setDataSource(new LoginDataSource(jdbcUrl, user, password, options));
         pool.setMaximumPoolSize(options.poolSize());
         pool.setMinimumIdle(1);
-        // waiting for a connection covers one login plus the retry after the secret was read again
-        pool.setConnectionTimeout(options.connectTimeout().multipliedBy(2).toMillis());
+        // a refused login and its retry after the secret was read again are quick: one connect timeout covers both
+        pool.setConnectionTimeout(options.connectTimeout().toMillis());
         pool.setValidationTimeout(Math.min(VALIDATION_TIMEOUT.toMillis(), options.connectTimeout().toMillis()));
         pool.setMaxLifetime(MAX_LIFETIME.toMillis());
         pool.setKeepaliveTime(KEEPALIVE.toMillis());
