@@ -10,10 +10,9 @@ import com.quiltdata.edp.postgres.Database;
 import com.quiltdata.edp.testing.FakeSecretsManager;
 import com.quiltdata.edp.testing.MutableClock;
 import com.quiltdata.edp.testing.PasswordRole;
+import com.quiltdata.edp.testing.SingleValue;
 import com.quiltdata.edp.testing.TestDatabase;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -51,12 +50,7 @@ class SecretPasswordTest {
     }
 
     static String currentUser(Database database) throws SQLException {
-        return database.inTransaction(c -> {
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT current_user")) {
-                rs.next();
-                return rs.getString(1);
-            }
-        });
+        return SingleValue.of(database, "SELECT current_user");
     }
 
     @Test

@@ -8,14 +8,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.quiltdata.edp.config.DatabaseSettings;
 import com.quiltdata.edp.config.Env;
 import com.quiltdata.edp.postgres.Database;
+import com.quiltdata.edp.testing.SingleValue;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -75,13 +74,7 @@ class TlsLoginTest {
     }
 
     static boolean encrypted(Database database) throws SQLException {
-        return database.inTransaction(c -> {
-            try (Statement st = c.createStatement();
-                    ResultSet rs = st.executeQuery("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        });
+        return Boolean.parseBoolean(SingleValue.of(database, "SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()"));
     }
 
     @Test

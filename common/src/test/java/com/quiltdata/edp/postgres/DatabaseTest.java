@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.quiltdata.edp.testing.SingleValue;
 import com.quiltdata.edp.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -43,12 +44,7 @@ class DatabaseTest {
     }
 
     static int backendPid(Database database) throws SQLException {
-        return database.inTransaction(c -> {
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        });
+        return Integer.parseInt(SingleValue.of(database, "SELECT pg_backend_pid()"));
     }
 
     @Test

@@ -6,7 +6,6 @@ import com.quiltdata.edp.aws.AwsClients;
 import com.quiltdata.edp.json.Json;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -54,12 +53,7 @@ public final class FakeSecretsManager implements AutoCloseable {
                     reply.putArray("VersionStages").add("AWSCURRENT");
                     reply.put("CreatedDate", System.currentTimeMillis() / 1000.0);
                 }
-                byte[] bytes = Json.write(reply).getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
-                exchange.sendResponseHeaders(status, bytes.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(bytes);
-                }
+                HttpReplies.send(exchange, status, "application/x-amz-json-1.1", Json.write(reply));
             });
             server.start();
             return fake;

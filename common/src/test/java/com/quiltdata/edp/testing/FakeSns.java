@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.quiltdata.edp.json.Json;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -80,12 +79,7 @@ public final class FakeSns implements AutoCloseable {
                     reply = "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>not faked: "
                             + form.get("Action") + "</Message></Error></ErrorResponse>";
                 }
-                byte[] bytes = reply.getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().add("Content-Type", "text/xml");
-                exchange.sendResponseHeaders(status, bytes.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(bytes);
-                }
+                HttpReplies.send(exchange, status, "text/xml", reply);
             });
             server.start();
             return fake;
