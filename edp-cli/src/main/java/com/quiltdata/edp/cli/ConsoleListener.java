@@ -60,6 +60,11 @@ public final class ConsoleListener implements LocalListener {
                 retried ? " (will retry on the next tick)" : ""));
     }
 
+    @Override
+    public void fileSkipped(String path, String reason) {
+        terminal.line(String.format("%s  SKIPPED   %-34s %s", stamp.get(), path, reason));
+    }
+
     static String plural(long n, String noun) {
         return n + " " + noun + (n == 1 ? "" : "s");
     }

@@ -32,6 +32,10 @@ public final class FolderContentHasher implements ContentHasher {
 
     @Override
     public Checksum checksum(ListedObject object) {
+        if (folder.throughLink(object.key())) {
+            throw new IllegalStateException(object.key() + " is now reached through a symbolic link, which edp local does not follow out of "
+                    + folder.root());
+        }
         return hash(folder.file(object.key()), object.size(), hashType);
     }
 

@@ -14,7 +14,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
-/** The files under a folder of the local folder, as the packager lists objects; entries point at them with file:// keys. */
+/**
+ * The files under a folder of the local folder, as the packager lists objects; entries point at them
+ * with file:// keys. Like {@link FolderScanner}, it never follows a link out of the folder.
+ */
 public final class FolderObjectLister implements ObjectLister {
     private final LocalFolder folder;
 
@@ -25,20 +28,24 @@ public final class FolderObjectLister implements ObjectLister {
     @Override
     public void listLatest(String bucket, String prefix, Consumer<ListedObject> sink) {
         LocalBuckets.require(folder, bucket);
-        Path start = prefix.isEmpty() ? folder.root() : folder.file(prefix.substring(0, prefix.length() - 1));
-        if (!Files.isDirectory(start)) {
+        String folderKey = prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1);
+        Path start = folderKey.isEmpty() ? folder.root() : folder.file(folderKey);
+        // a folder reached through a link is not in the watched folder, as the scanner sees it
+        if (!Files.isDirectory(start) || (!folderKey.isEmpty() && folder.throughLink(folderKey))) {
             return;
         }
         try {
             Files.walkFileTree(start, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                    return dir.equals(folder.registry()) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                    boolean unnamed = !dir.equals(start) && !LocalFolder.hasUtf8Name(dir);
+                    return dir.equals(folder.registry()) || unnamed ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
                 }
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    if (attrs.isRegularFile()) {
+                    // as the scanner: links are not followed, names that are not UTF-8 are left out
+                    if (attrs.isRegularFile() && LocalFolder.hasUtf8Name(file)) {
                         sink.accept(new ListedObject(bucket, keyOf(file), Optional.empty(), attrs.size(), Set.of()));
                     }
                     return FileVisitResult.CONTINUE;

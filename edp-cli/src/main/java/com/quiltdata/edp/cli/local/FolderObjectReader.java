@@ -27,6 +27,9 @@ public final class FolderObjectReader implements ObjectReader {
             file = Path.of(location.key());
         } else {
             LocalBuckets.require(folder, location.bucket());
+            if (folder.throughLink(location.key())) {
+                return Optional.empty(); // not in the watched folder, as the scanner sees it
+            }
             file = folder.file(location.key());
         }
         try (InputStream in = Files.newInputStream(file)) {

@@ -10,22 +10,35 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 
 /**
  * Finds what changed in a folder since the last scan by comparing each regular file's size and
  * modification time: polling, so it behaves the same on every file system (network mounts,
  * containers) where change notifications are unreliable. {@code .quilt/} is never scanned.
- * Keys use {@code /} whatever the platform.
+ * Keys use {@code /} whatever the platform. Symbolic links are not followed, so nothing outside the
+ * folder is ever seen; a file or folder whose name is not valid UTF-8 (an S3 key is UTF-8) is left
+ * out and reported once.
  */
 public final class FolderScanner {
     private final Path root;
+    private final BiConsumer<String, String> skipped;
     private final Map<String, Fingerprint> known = new HashMap<>();
+    private Set<Path> reported = Set.of();
 
     public FolderScanner(Path root) {
+        this(root, (path, reason) -> { });
+    }
+
+    /** @param skipped told the path and the reason of each file left out, once while it stays there */
+    public FolderScanner(Path root, BiConsumer<String, String> skipped) {
         this.root = root.toAbsolutePath().normalize();
+        this.skipped = skipped;
     }
 
     /** What EDP already recorded for the folder (a restart): those files are not new. */
@@ -64,11 +77,16 @@ public final class FolderScanner {
     /** Scans the folder once; changes come in key order, creations and updates before deletions. */
     public List<Change> scan() {
         Map<String, Fingerprint> now = new TreeMap<>();
+        Set<Path> unnamed = new HashSet<>();
         try {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                     if (!dir.equals(root) && dir.getParent().equals(root) && dir.getFileName().toString().equals(".quilt")) {
+                        return FileVisitResult.SKIP_SUBTREE;
+                    }
+                    if (!dir.equals(root) && !LocalFolder.hasUtf8Name(dir)) {
+                        unnamed.add(dir);
                         return FileVisitResult.SKIP_SUBTREE;
                     }
                     return FileVisitResult.CONTINUE;
@@ -77,7 +95,11 @@ public final class FolderScanner {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                     if (attrs.isRegularFile()) {
-                        now.put(keyOf(file), new Fingerprint(attrs.size(), attrs.lastModifiedTime().toMillis()));
+                        if (LocalFolder.hasUtf8Name(file)) {
+                            now.put(keyOf(file), new Fingerprint(attrs.size(), attrs.lastModifiedTime().toMillis()));
+                        } else {
+                            unnamed.add(file);
+                        }
                     }
                     return FileVisitResult.CONTINUE;
                 }
@@ -93,6 +115,12 @@ public final class FolderScanner {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        for (Path entry : unnamed) {
+            if (!reported.contains(entry)) {
+                skipped.accept(keyOf(entry), "its name is not valid UTF-8, which an S3 key must be; rename it to include it");
+            }
+        }
+        reported = unnamed;
         List<Change> changes = new ArrayList<>();
         now.forEach((key, fp) -> {
             if (!fp.equals(known.get(key))) {

@@ -1,5 +1,7 @@
 package com.quiltdata.edp.cli.local;
 
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -38,6 +40,37 @@ public record LocalFolder(Path root, String bucket) {
             p = p.resolve(segment);
         }
         return p;
+    }
+
+    /**
+     * True when a folder on the way from the root to {@code key}, or the key's own entry, is a symbolic
+     * link: following it would leave the watched folder, so the key counts as not there.
+     */
+    public boolean throughLink(String key) {
+        Path p = root;
+        for (String segment : key.split("/")) {
+            p = p.resolve(segment);
+            if (Files.isSymbolicLink(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * True when the entry's name reads back as the same bytes: S3 keys are UTF-8, and a name that is
+     * not valid UTF-8 decodes to a different name, under which the file cannot be found again.
+     */
+    public static boolean hasUtf8Name(Path entry) {
+        Path name = entry.getFileName();
+        if (name == null) {
+            return true;
+        }
+        try {
+            return name.equals(name.getFileSystem().getPath(name.toString()));
+        } catch (InvalidPathException e) {
+            return false;
+        }
     }
 
     public Path registry() {

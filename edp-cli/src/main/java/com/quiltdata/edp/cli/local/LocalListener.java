@@ -17,4 +17,7 @@ public interface LocalListener {
 
     /** @param retried true when the batch stays due and is packaged again on the next tick */
     void packagingFailed(PackageObjectsReady event, String reason, boolean retried);
+
+    /** A file the folder holds but EDP leaves out (said once per file, not on every scan). */
+    default void fileSkipped(String path, String reason) {}
 }

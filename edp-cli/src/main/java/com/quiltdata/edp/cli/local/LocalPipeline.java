@@ -104,7 +104,7 @@ public final class LocalPipeline implements AutoCloseable {
         Database db = login.database(LOCAL_CONNECTIONS);
         Metrics metrics = new Metrics("local", clock, line -> { });
 
-        FolderScanner scanner = new FolderScanner(folder.root());
+        FolderScanner scanner = new FolderScanner(folder.root(), listener::fileSkipped);
         long lastSequencer = remember(db, folder, scanner);
         FolderChangeEvents events = new FolderChangeEvents(folder.bucket(), lastSequencer);
         ObjectEventRecorder recorder = StoreWiring.of(new BucketSettings(List.of(folder.bucket()), prefixRule),

@@ -2,6 +2,7 @@ package com.quiltdata.edp.cli.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.quiltdata.edp.cli.DatabaseLogin;
 import com.quiltdata.edp.cli.ManifestCheck;
@@ -101,6 +102,61 @@ class LocalPipelineTest {
         }
     }
 
+    @Test
+    void aFileWhoseNameIsNotUtf8IsSkippedWithOneWarningAndTheOthersArePackaged(@TempDir Path dir) throws Exception {
+        assumeTrue("UTF-8".equals(System.getProperty("sun.jnu.encoding")), "file names are decoded as UTF-8 here");
+        write(dir, "lab/run-1/a.csv", "a,1\n");
+        write(dir, "lab/run-1/b.csv", "b,2\n");
+        // a name with the byte 0xFF, which no UTF-8 text contains; Java cannot spell it, the shell can
+        Process touch = new ProcessBuilder("sh", "-c", "printf 'x' > \"$(printf 'lab/run-1/bad\\377.csv')\"")
+                .directory(dir.toFile()).inheritIO().start();
+        assertEquals(0, touch.waitFor());
+        try (var names = Files.list(dir.resolve("lab/run-1"))) {
+            assertEquals(3, names.count());
+        }
+        LocalFolder folder = LocalFolder.of(dir);
+        try (LocalPipeline pipeline = open(folder)) {
+            pipeline.step();
+            clock.advance(QUIET);
+            pipeline.step();
+            pipeline.step();
+
+            assertEquals(1, seen.written.size(), "the folder's other files are packaged");
+            assertEquals(2, seen.written.get(0).objectCount());
+            assertEquals(1, seen.skipped.size(), "one warning, not one per poll: " + seen.skipped);
+            assertTrue(seen.skipped.get(0).contains("lab/run-1/bad") && seen.skipped.get(0).contains("not valid UTF-8"), seen.skipped.get(0));
+        }
+        assertEquals(0, db.scalar("SELECT count(*) FROM object_event WHERE object_key LIKE 'lab/run-1/bad%'"));
+    }
+
+    @Test
+    void aFolderReplacedByALinkWhileItsBatchWaitsIsNotFollowedOutOfTheWatchedFolder(@TempDir Path dir, @TempDir Path outside)
+            throws Exception {
+        Path watched = Files.createDirectories(dir.resolve("watched"));
+        write(watched, "lab/run-1/a.csv", "a,1\n");
+        write(outside, "run-1/a.csv", "a,1\n");
+        write(outside, "run-1/secret.csv", "not for the package\n");
+        LocalFolder folder = LocalFolder.of(watched);
+        // what the packager makes of a prefix whose files all went away is not this test's concern
+        seen.failuresExpected = true;
+        try (LocalPipeline pipeline = open(folder)) {
+            pipeline.step();
+            // while the batch waits for its quiet period, lab/ becomes a link to a folder elsewhere
+            Files.move(watched.resolve("lab"), dir.resolve("lab-moved-away"));
+            Files.createSymbolicLink(watched.resolve("lab"), outside);
+            clock.advance(QUIET);
+            pipeline.step();
+            clock.advance(QUIET);
+            pipeline.step();
+        }
+        for (PackageRevision revision : seen.written) {
+            String manifest = Files.readString(folder.registry().resolve("packages").resolve(revision.topHash()));
+            assertTrue(!manifest.contains("secret.csv") && !manifest.contains(outside.toUri().toString()), manifest);
+        }
+        assertEquals(0, db.scalar("SELECT count(*) FROM object_event WHERE object_key LIKE '%secret.csv'"));
+        assertTrue(seen.failures.stream().noneMatch(f -> f.contains(outside.toString())), seen.failures.toString());
+    }
+
     private LocalPipeline open(LocalFolder folder) {
         return LocalPipeline.open(folder, RULES, new DatabaseLogin(db.jdbcUrl(), db.user(), db.password()), clock, seen);
     }
@@ -118,6 +174,14 @@ class LocalPipelineTest {
     private static final class Recording implements LocalListener {
         final List<PackageObjectsReady> fired = new ArrayList<>();
         final List<PackageRevision> written = new ArrayList<>();
+        final List<String> skipped = new ArrayList<>();
+        final List<String> failures = new ArrayList<>();
+        boolean failuresExpected;
+
+        @Override
+        public void fileSkipped(String path, String reason) {
+            skipped.add(path + ": " + reason);
+        }
 
         @Override
         public void recorded(int created, int deleted, int stored) {}
@@ -137,7 +201,10 @@ class LocalPipelineTest {
 
         @Override
         public void packagingFailed(PackageObjectsReady event, String reason, boolean retried) {
-            throw new AssertionError("packaging failed: " + reason);
+            if (!failuresExpected) {
+                throw new AssertionError("packaging failed: " + reason);
+            }
+            failures.add(reason);
         }
     }
 }
