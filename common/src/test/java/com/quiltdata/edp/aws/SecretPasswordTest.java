@@ -49,16 +49,22 @@ class SecretPasswordTest {
                 new ConnectionOptions(Duration.ofSeconds(5), Duration.ofSeconds(30), 1));
     }
 
+    /** A role whose server password is {@code serverPassword}, and the secret {@code arn} saying {@code secretPassword}. */
+    static PasswordRole roleAndSecret(String arn, String serverPassword, String secretPassword) {
+        assumeTrue(TestDatabase.isEmbedded(), "needs the embedded server, whose pg_hba.conf the test edits");
+        PasswordRole role = PasswordRole.create(db, serverPassword);
+        secrets.put(arn, managedSecret(role.name(), secretPassword));
+        return role;
+    }
+
     static String currentUser(Database database) throws SQLException {
         return SingleValue.of(database, "SELECT current_user");
     }
 
     @Test
     void aWarmFunctionLogsInAgainAfterTheSecretWasRotated() throws Exception {
-        assumeTrue(TestDatabase.isEmbedded(), "needs the embedded server, whose pg_hba.conf the test edits");
-        PasswordRole role = PasswordRole.create(db, "before-rotation-1");
         String arn = ARN + "-rotated";
-        secrets.put(arn, managedSecret(role.name(), "before-rotation-1"));
+        PasswordRole role = roleAndSecret(arn, "before-rotation-1", "before-rotation-1");
         SecretPassword password = new SecretPassword(secrets.client(), arn);
         try (Database database = database(role, password)) {
             assertEquals(role.name(), currentUser(database));
@@ -78,11 +84,9 @@ class SecretPasswordTest {
 
     @Test
     void everyPasswordRdsAcceptsSurvivesTheJsonSecret() throws SQLException {
-        assumeTrue(TestDatabase.isEmbedded(), "needs the embedded server, whose pg_hba.conf the test edits");
         String awkward = "a\\b\"c'd/e@f {g} \\\"h";
-        PasswordRole role = PasswordRole.create(db, awkward);
         String arn = ARN + "-awkward";
-        secrets.put(arn, managedSecret(role.name(), awkward));
+        PasswordRole role = roleAndSecret(arn, awkward, awkward);
         try (Database database = database(role, new SecretPassword(secrets.client(), arn))) {
             assertEquals(role.name(), currentUser(database));
         }
@@ -90,10 +94,8 @@ class SecretPasswordTest {
 
     @Test
     void aSecretThatStaysWrongIsNotReadAgainOnEveryLogin() throws SQLException {
-        assumeTrue(TestDatabase.isEmbedded(), "needs the embedded server, whose pg_hba.conf the test edits");
-        PasswordRole role = PasswordRole.create(db, "the-real-one");
         String arn = ARN + "-wrong";
-        secrets.put(arn, managedSecret(role.name(), "a-wrong-one"));
+        PasswordRole role = roleAndSecret(arn, "the-real-one", "a-wrong-one");
         MutableClock clock = new MutableClock(java.time.Instant.parse("2026-12-01T10:00:00Z"));
         SecretPassword password = new SecretPassword(secrets.client(), arn, clock);
         int readsBefore = secrets.reads();
