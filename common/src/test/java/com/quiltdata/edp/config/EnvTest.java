@@ -43,17 +43,4 @@ class EnvTest {
         assertEquals("jdbc:postgresql://db.internal:5432/edp?sslmode=require", db.jdbcUrl());
         assertTrue(db.password().isEmpty());
     }
-
-    @Test
-    void verifyFullChecksTheServerAgainstTheGivenCaBundle() {
-        Env env = new Env(Map.of(
-                "DB_HOST", "db.internal",
-                "DB_USER", "edp",
-                "DB_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:edp-db",
-                "DB_SSLMODE", "verify-full",
-                "DB_SSLROOTCERT", "/opt/rds-ca/global-bundle.pem"));
-        DatabaseSettings db = DatabaseSettings.from(env);
-        env.validate();
-        assertEquals("jdbc:postgresql://db.internal:5432/edp?sslmode=verify-full&sslrootcert=/opt/rds-ca/global-bundle.pem", db.jdbcUrl());
-    }
 }
