@@ -16,16 +16,19 @@ public record BucketSettings(List<String> bucketNames, PrefixRule prefixRule) {
                 env.problem("BUCKET_NAMES contains '" + bucket + "', which is not a valid S3 bucket name");
             }
         }
+        return new BucketSettings(buckets, prefixRule(env));
+    }
+
+    /** BUCKET_PREFIX_DEPTH and BUCKET_IGNORE_PREFIXES alone (the CLI's backfill reads them too). */
+    public static PrefixRule prefixRule(Env env) {
         int depth = env.integer("BUCKET_PREFIX_DEPTH", 2, 1, 100);
         List<String> ignores = env.list("BUCKET_IGNORE_PREFIXES");
-        PrefixRule rule;
         try {
-            rule = new PrefixRule(depth, ignores);
+            return new PrefixRule(depth, ignores);
         } catch (IllegalArgumentException e) {
             env.problem("BUCKET_IGNORE_PREFIXES: " + e.getMessage());
-            rule = new PrefixRule(depth, List.of());
+            return new PrefixRule(depth, List.of());
         }
-        return new BucketSettings(buckets, rule);
     }
 
     public boolean monitors(String bucket) {

@@ -69,17 +69,11 @@ public final class BackfillCommand implements Callable<Integer> {
         String[] bp = S3Options.bucketAndPrefix(url, "backfill");
         String bucket = bp[0];
         String prefix = bp[1];
-        int d = depth != null ? depth : Integer.parseInt(System.getenv().getOrDefault("BUCKET_PREFIX_DEPTH", "2"));
-        List<String> globs = ignores != null ? ignores : List.of(System.getenv().getOrDefault("BUCKET_IGNORE_PREFIXES", "").split(","))
-                .stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
-        PrefixRule rule;
-        try {
-            rule = new PrefixRule(d, globs);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage(), "--depth is 1 or more; --ignore takes globs such as raw/* or **/*.tmp");
-        }
+        CliEnvironment env = CliEnvironment.current();
+        PrefixRule rule = env.with(CliEnvironment.flags("BUCKET_PREFIX_DEPTH", depth, "BUCKET_IGNORE_PREFIXES", ignores))
+                .read(BucketSettings::prefixRule, "--depth is 1 to 100, as the stack allows; --ignore takes globs such as raw/* or **/*.tmp");
         Clock clock = Clock.systemUTC();
-        DatabaseLogin login = database.login(System.getenv());
+        DatabaseLogin login = database.login(env);
         long listed = 0;
         long known = 0;
         long stored = 0;

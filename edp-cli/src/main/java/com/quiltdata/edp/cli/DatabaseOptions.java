@@ -29,8 +29,8 @@ public final class DatabaseOptions {
     }
 
     /** The login from the options, falling back to the Lambdas' environment variables. */
-    public DatabaseLogin login(Map<String, String> environment) {
-        Map<String, String> vars = new HashMap<>(environment);
+    public DatabaseLogin login(CliEnvironment environment) {
+        Map<String, String> vars = new HashMap<>(environment.variables());
         if (jdbcUrl != null) {
             vars.put("DB_URL", jdbcUrl);
         }

@@ -30,7 +30,7 @@ public final class EdpCommand implements Runnable {
 
     public static void main(String[] args) {
         // the Lambdas' JSON log lines are for CloudWatch; the CLI prints its own lines (EDP_LOG=1 shows them)
-        Log.redirect(System.err, !"1".equals(System.getenv("EDP_LOG")));
+        Log.redirect(System.err, !CliEnvironment.current().flag("EDP_LOG"));
         System.exit(execute(Terminal.system(), args));
     }
 
@@ -64,7 +64,7 @@ public final class EdpCommand implements Runnable {
                 return USAGE;
             }
             terminal.error("edp: " + cmd.getCommandName() + " failed: " + ex.getMessage());
-            if ("1".equals(System.getenv("EDP_DEBUG"))) {
+            if (CliEnvironment.current().flag("EDP_DEBUG")) {
                 StringWriter trace = new StringWriter();
                 ex.printStackTrace(new PrintWriter(trace));
                 terminal.error(trace.toString());

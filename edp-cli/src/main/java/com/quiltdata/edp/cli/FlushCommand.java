@@ -45,12 +45,13 @@ public final class FlushCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String busName = bus != null ? bus : System.getenv("EVENT_BUS_NAME");
+        CliEnvironment env = CliEnvironment.current();
+        String busName = bus != null ? bus : env.get("EVENT_BUS_NAME").orElse(null);
         if (busName == null || busName.isBlank()) {
             throw new UsageException("no event bus given", "pass --event-bus <the stack's EDP bus name> or set EVENT_BUS_NAME");
         }
         String p = prefix.endsWith("/") ? prefix : prefix + "/";
-        DatabaseLogin login = database.login(System.getenv());
+        DatabaseLogin login = database.login(env);
         Clock clock = Clock.systemUTC();
         try (Database db = login.database()) {
             EmitSettings settings = new EmitSettings(new DatabaseSettings(login.jdbcUrl(), login.user(), Optional.of(login.password()),

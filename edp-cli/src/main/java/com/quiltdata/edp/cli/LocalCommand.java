@@ -67,7 +67,7 @@ public final class LocalCommand implements Callable<Integer> {
         EmbeddedDatabase embedded = null;
         DatabaseLogin login;
         if (database != null && database.given()) {
-            login = database.login(System.getenv());
+            login = database.login(CliEnvironment.current());
         } else {
             terminal.line("starting PostgreSQL (data in " + local.root().relativize(local.registry().resolve("edp/pgdata")) + ")...");
             embedded = EmbeddedDatabase.start(local.registry().resolve("edp").resolve("pgdata"));

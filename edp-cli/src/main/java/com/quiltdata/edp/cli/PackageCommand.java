@@ -97,7 +97,7 @@ public final class PackageCommand implements Callable<Integer> {
         } catch (RejectedException e) {
             throw new UsageException(e.getMessage(), "check the source URL, --name (namespace/name) and --registry (a bucket name)");
         }
-        String queue = queueUrl != null ? queueUrl : System.getenv("PACKAGER_QUEUE_URL");
+        String queue = queueUrl != null ? queueUrl : CliEnvironment.current().get("PACKAGER_QUEUE_URL").orElse(null);
         if (local) {
             return runHere(request);
         }
@@ -117,8 +117,9 @@ public final class PackageCommand implements Callable<Integer> {
 
     private int runHere(PackageRequest request) {
         Clock clock = Clock.systemUTC();
-        Database db = database.given() || System.getenv("DB_URL") != null || System.getenv("DB_HOST") != null
-                ? database.login(System.getenv()).database() : null;
+        CliEnvironment env = CliEnvironment.current();
+        Database db = database.given() || env.get("DB_URL").isPresent() || env.get("DB_HOST").isPresent()
+                ? database.login(env).database() : null;
         ExecutorService workers = PackagerWiring.workers(PackagerWiring.WORKERS);
         try (S3Client s3 = aws.s3()) {
             S3ObjectReader reader = new S3ObjectReader(s3);

@@ -17,7 +17,7 @@ public final class S3Options {
     String region;
 
     public String region() {
-        return region != null ? region : Optional.ofNullable(System.getenv("AWS_REGION")).orElse("us-east-1");
+        return region != null ? region : CliEnvironment.current().get("AWS_REGION").orElse("us-east-1");
     }
 
     public Optional<URI> endpoint() {

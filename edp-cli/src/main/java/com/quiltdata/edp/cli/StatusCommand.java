@@ -1,6 +1,7 @@
 package com.quiltdata.edp.cli;
 
 import com.quiltdata.edp.emit.domain.OpenBatch;
+import com.quiltdata.edp.emit.EmitSettings;
 import com.quiltdata.edp.emit.domain.ReadinessRules;
 import com.quiltdata.edp.json.Json;
 import com.quiltdata.edp.postgres.Database;
@@ -58,18 +59,13 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> env = System.getenv();
-        DurationConverter seconds = new DurationConverter();
-        ReadinessRules rules;
-        try {
-            rules = new ReadinessRules(count != null ? count : Integer.parseInt(env.getOrDefault("BUCKET_THRESHOLD_EVENT_COUNT", "20")),
-                    quiet != null ? quiet : seconds.convert(env.getOrDefault("BUCKET_THRESHOLD_DURATION", "300")),
-                    maxAge != null ? maxAge : seconds.convert(env.getOrDefault("BUCKET_THRESHOLD_MAX_AGE", "0")),
-                    sentinels != null ? sentinels : List.of(env.getOrDefault("BUCKET_READY_SENTINELS", "").split(",")).stream()
-                            .map(String::trim).filter(s -> !s.isEmpty()).toList());
-        } catch (RuntimeException e) {
-            throw new UsageException("invalid thresholds: " + e.getMessage(), "pass --count, --quiet, --max-age as the stack has them");
-        }
+        CliEnvironment env = CliEnvironment.current();
+        ReadinessRules rules = env.with(CliEnvironment.flags(
+                        "BUCKET_THRESHOLD_EVENT_COUNT", count,
+                        "BUCKET_THRESHOLD_DURATION", quiet == null ? null : quiet.toSeconds(),
+                        "BUCKET_THRESHOLD_MAX_AGE", maxAge == null ? null : maxAge.toSeconds(),
+                        "BUCKET_READY_SENTINELS", sentinels))
+                .read(EmitSettings::readinessRules, "pass --count, --quiet, --max-age as the stack has them");
         Instant now = Clock.systemUTC().instant();
         List<Map<String, Object>> batches = new ArrayList<>();
         List<Map<String, Object>> recent = new ArrayList<>();

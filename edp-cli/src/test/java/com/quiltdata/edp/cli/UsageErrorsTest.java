@@ -21,6 +21,9 @@ class UsageErrorsTest {
         "flush                                   | Missing required parameters",
         "backfill bucket/prefix                  | s3://",
         "package s3://b/p/                       | --queue-url or --local",
+        "backfill s3://b/p/ --depth 0            | BUCKET_PREFIX_DEPTH must be",
+        "backfill s3://b/p/ --depth 101          | BUCKET_PREFIX_DEPTH must be",
+        "status --count 0                        | BUCKET_THRESHOLD_EVENT_COUNT must be",
     })
     void shouldExitTwoWithAMessageAndAHint(String args, String message) {
         // Given a command line with a mistake

@@ -22,15 +22,7 @@ public record EmitSettings(
     /** Reads every setting and throws one ConfigurationException naming all problems. */
     public static EmitSettings from(Env env) {
         DatabaseSettings database = DatabaseSettings.from(env);
-        int count = env.integer("BUCKET_THRESHOLD_EVENT_COUNT", 20, 1, Integer.MAX_VALUE);
-        Duration quiet = env.seconds("BUCKET_THRESHOLD_DURATION", 300, 0);
-        Duration maxAge = env.seconds("BUCKET_THRESHOLD_MAX_AGE", 0, 0);
-        List<String> sentinels = env.list("BUCKET_READY_SENTINELS");
-        for (String sentinel : sentinels) {
-            if (sentinel.contains("/")) {
-                env.problem("BUCKET_READY_SENTINELS entries are file names without '/', got '" + sentinel + "'");
-            }
-        }
+        ReadinessRules rules = readinessRules(env);
         Optional<JqReadyFilter> filter = Optional.empty();
         Optional<String> expression = env.optional("BUCKET_READY_FILTER");
         if (expression.isPresent()) {
@@ -60,6 +52,20 @@ public record EmitSettings(
             }
         }
         env.validate();
-        return new EmitSettings(database, new ReadinessRules(count, quiet, maxAge, sentinels), filter, bus, share, region, endpoint);
+        return new EmitSettings(database, rules, filter, bus, share, region, endpoint);
+    }
+
+    /** The thresholds alone (the CLI's status reads them too); problems are added to {@code env}. */
+    public static ReadinessRules readinessRules(Env env) {
+        int count = env.integer("BUCKET_THRESHOLD_EVENT_COUNT", 20, 1, Integer.MAX_VALUE);
+        Duration quiet = env.seconds("BUCKET_THRESHOLD_DURATION", 300, 0);
+        Duration maxAge = env.seconds("BUCKET_THRESHOLD_MAX_AGE", 0, 0);
+        List<String> sentinels = env.list("BUCKET_READY_SENTINELS");
+        for (String sentinel : sentinels) {
+            if (sentinel.contains("/")) {
+                env.problem("BUCKET_READY_SENTINELS entries are file names without '/', got '" + sentinel + "'");
+            }
+        }
+        return new ReadinessRules(count, quiet, maxAge, sentinels);
     }
 }
