@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -150,7 +151,8 @@ public final class ReadyBatchEmitter {
         }
         List<ReadyBatch> published = publish(ready, deadline, tally);
         List<UUID> announced = published.stream().map(r -> r.batch().batchId()).toList();
-        List<UUID> notAnnounced = ready.stream().map(r -> r.batch().batchId()).filter(id -> !announced.contains(id)).toList();
+        Set<UUID> accepted = Set.copyOf(announced);
+        List<UUID> notAnnounced = ready.stream().map(r -> r.batch().batchId()).filter(id -> !accepted.contains(id)).toList();
         batches.finishAnnouncing(announced, notAnnounced, clock.instant(), lease);
         for (ReadyBatch r : published) {
             tally.emitted(r, rules.readySince(r.batch(), r.trigger()));
