@@ -463,6 +463,27 @@ class ReadyBatchEmitterTest {
         }
 
         @Test
+        void shouldPublishOnceABatchClosedByAnInvocationThatDiedBeforePutEvents() {
+            // Given a due batch and a process that dies after the close committed, before PutEvents
+            UUID id = OpenBatches.insert(f.db, BUCKET, "lab/run-1/", 5, T0, T0);
+            EventPublisher dying = new EventPublisher() {
+                @Override
+                public <E extends BusEvent> PublishResult<E> publish(List<E> events) {
+                    throw new IllegalStateException("simulated crash before PutEvents");
+                }
+            };
+            assertThrows(IllegalStateException.class, () -> f.tick(f.emitter(RULES, Optional.empty(), dying)));
+            assertEquals("closed:count", stateOf(id));
+            assertTrue(f.publishedBatchIds().isEmpty());
+
+            // When a tick runs after the lease, then the batch goes out once, with its recorded trigger
+            f.clock.advance(ReadyBatchEmitter.MAX_LEASE.plusSeconds(1));
+            assertEquals(Map.of(Trigger.COUNT, 1), f.tick(f.emitter(RULES)).emittedByTrigger());
+            assertEquals(List.of(id.toString()), f.publishedBatchIds());
+            assertEquals("emitted:count", stateOf(id));
+        }
+
+        @Test
         void shouldLeaveBatchesClosedByALiveInvocationToIt() {
             // Given batches closed by an invocation that may still be publishing (its lease runs)
             OpenBatches.insert(f.db, BUCKET, "lab/run-1/", 5, T0, T0);
