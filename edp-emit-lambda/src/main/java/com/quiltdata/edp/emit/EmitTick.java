@@ -78,6 +78,7 @@ public final class EmitTick {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("emitted", emitted.emitted());
             emitted.emittedByTrigger().forEach((t, n) -> f.put("emitted_" + t.wireName(), n));
+            f.put("republished", emitted.republished());
             f.put("publish_failures", emitted.publishFailures() + announced.publishFailures());
             f.put("held", emitted.held());
             f.put("package_ready", announced.published());

@@ -5,9 +5,9 @@ import com.quiltdata.edp.emit.domain.OpenBatch;
 import com.quiltdata.edp.emit.domain.PackageObjectsReady;
 import com.quiltdata.edp.emit.domain.ReadinessRules;
 import com.quiltdata.edp.emit.domain.ReadinessRules.Conditions;
+import com.quiltdata.edp.emit.domain.ReadyBatch;
 import com.quiltdata.edp.emit.domain.Trigger;
 import com.quiltdata.edp.emit.port.BatchClaim;
-import com.quiltdata.edp.emit.port.BatchClaim.Fired;
 import com.quiltdata.edp.emit.port.BatchRepository;
 import com.quiltdata.edp.emit.port.BatchRepository.DueQuery;
 import com.quiltdata.edp.emit.port.BatchRepository.ManualClaim;
@@ -24,23 +24,33 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * The use case of one tick: find the open batches that are ready and publish exactly one
- * {@code package-objects-ready} event for each.
+ * {@code package-objects-ready} content for each batch id.
  *
- * <p>The tick lists the due batches once, then works in rounds. Each round claims up to
+ * <p>The tick first announces again the batches an earlier invocation closed but did not finish
+ * announcing. Then it lists the due batches once and works in rounds. Each round claims up to
  * {@code roundSize} of them in one transaction ({@code FOR UPDATE SKIP LOCKED}, re-checking that
  * they are still open and due, so a concurrent tick takes other batches), decides their trigger,
- * publishes them a slice at a time, marks the published ones emitted and commits. Batches whose
- * entries failed stay open and due for the next tick; a crash before the commit leaves every
- * claimed batch open, to be published again with the same batch id. The tick stops before the
- * deadline, between two PutEvents calls, so nothing is ever half-marked.
+ * closes the ready ones to new objects and commits; only then does it publish them, a slice at a
+ * time, and record the accepted ones as emitted (ADR 0205). A file arriving after the close opens
+ * the prefix's next batch, so a batch id is published with one content whatever crashes where:
+ * a crash after the close leaves the batch closed, and a later tick publishes the same content
+ * again once the crashed invocation's lease has run out. The tick stops before the deadline,
+ * between two PutEvents calls.
  */
 public final class ReadyBatchEmitter {
     /** Entries per PutEvents call; the publisher also enforces the bus's own limits. */
     static final int SLICE = 10;
+    /**
+     * The longest a tick keeps other ticks off the batches it closed, when its own deadline is
+     * further away (the operator's flush, {@code edp local}): ten PutEvents calls at the SDK's call
+     * timeout fit in it. A tick that overruns it is only re-announced, with the same content.
+     */
+    static final Duration MAX_LEASE = Duration.ofMinutes(2);
 
     private static final Log LOG = Log.of("emit");
 
@@ -82,6 +92,12 @@ public final class ReadyBatchEmitter {
             tally.stoppedEarly = true;
             return tally.summary();
         }
+        // the lease ends with this invocation: no other tick publishes what it closed while it may still run
+        Instant lease = now.plus(min(deadline.remaining(), MAX_LEASE));
+        announceUnfinished(now, lease, deadline, tally);
+        if (tally.interrupted || tally.stoppedEarly) {
+            return tally.summary();
+        }
         DueQuery query = new DueQuery(now, rules, filter.map(ReadyFilter::expression));
         List<UUID> due = batches.findDue(query);
         for (int from = 0; from < due.size(); from += roundSize) {
@@ -89,21 +105,17 @@ public final class ReadyBatchEmitter {
                 tally.stoppedEarly = true;
                 break;
             }
+            List<ReadyBatch> ready;
             try (BatchClaim claim = batches.claim(due.subList(from, Math.min(due.size(), from + roundSize)), query)) {
                 List<OpenBatch> claimed = claim.batches();
                 if (claimed.isEmpty()) {
                     continue;
                 }
-                List<Decided> ready = decide(claim, claimed, now, tally);
-                List<Decided> published = publish(ready, deadline, tally);
-                claim.markEmitted(published.stream().map(d -> new Fired(d.batch.batchId(), d.trigger)).toList(), clock.instant());
+                ready = decide(claim, claimed, now, tally);
+                claim.closeForAnnouncement(ready, clock.instant(), lease);
                 claim.commit();
-                for (Decided d : published) {
-                    tally.emitted(d, rules.readySince(d.batch, d.trigger));
-                    LOG.info("emitted", "bucket", d.batch.bucket(), "prefix", d.batch.prefix(), "batch_id", d.batch.batchId().toString(),
-                            "trigger", d.trigger.wireName(), "objects", d.batch.objectCount(), "deleted", d.batch.deletedCount());
-                }
             }
+            announce(ready, deadline, lease, tally);
             if (tally.interrupted || tally.stoppedEarly) {
                 break;
             }
@@ -112,10 +124,52 @@ public final class ReadyBatchEmitter {
     }
 
     /**
+     * Publishes again, with their recorded content, the batches closed by an invocation that did
+     * not confirm them (it crashed or timed out after its lease, or the bus refused the entry).
+     * Stops at the first round with a failure, so a refused entry waits for the next tick.
+     */
+    private void announceUnfinished(Instant now, Instant lease, Deadline deadline, Tally tally) {
+        while (!outOfTime(deadline)) {
+            List<ReadyBatch> unfinished = batches.takeOverClosed(now, lease, roundSize);
+            for (ReadyBatch r : unfinished) {
+                LOG.warn("announcing a closed batch again", "bucket", r.batch().bucket(), "prefix", r.batch().prefix(),
+                        "batch_id", r.batch().batchId().toString(), "trigger", r.trigger().wireName());
+            }
+            int failuresBefore = tally.failures;
+            tally.republished += announce(unfinished, deadline, lease, tally).size();
+            if (unfinished.size() < roundSize || tally.failures > failuresBefore || tally.interrupted || tally.stoppedEarly) {
+                return;
+            }
+        }
+        tally.stoppedEarly = true;
+    }
+
+    /** Publishes closed batches and records which the bus accepted; returns those. */
+    private List<ReadyBatch> announce(List<ReadyBatch> ready, Deadline deadline, Instant lease, Tally tally) {
+        if (ready.isEmpty()) {
+            return ready;
+        }
+        List<ReadyBatch> published = publish(ready, deadline, tally);
+        List<UUID> announced = published.stream().map(r -> r.batch().batchId()).toList();
+        Set<UUID> accepted = Set.copyOf(announced);
+        List<UUID> notAnnounced = ready.stream().map(r -> r.batch().batchId()).filter(id -> !accepted.contains(id)).toList();
+        batches.finishAnnouncing(announced, notAnnounced, clock.instant(), lease);
+        for (ReadyBatch r : published) {
+            tally.emitted(r, rules.readySince(r.batch(), r.trigger()));
+            LOG.info("emitted", "bucket", r.batch().bucket(), "prefix", r.batch().prefix(), "batch_id", r.batch().batchId().toString(),
+                    "trigger", r.trigger().wireName(), "objects", r.batch().objectCount(), "deleted", r.batch().deletedCount());
+        }
+        return published;
+    }
+
+    /**
      * Fires the open batch of one prefix now, with trigger {@code manual}, whatever the rules and
-     * the filter say (the operator's {@code edp flush}).
+     * the filter say (the operator's {@code edp flush}). The batch is closed before it is
+     * published; if the bus refuses it, the next tick announces it.
      */
     public FlushOutcome flush(String bucket, String prefix) {
+        Instant lease = clock.instant().plus(MAX_LEASE);
+        ReadyBatch ready;
         try (ManualClaim manual = batches.claimOpen(bucket, prefix)) {
             if (manual instanceof ManualClaim.NoneOpen) {
                 LOG.info("flush found no open batch", "bucket", bucket, "prefix", prefix);
@@ -126,26 +180,28 @@ public final class ReadyBatchEmitter {
                 return new FlushOutcome(FlushOutcome.Status.BUSY, Optional.empty(), "the open batch is being emitted by a tick");
             }
             BatchClaim claim = ((ManualClaim.Claimed) manual).claim();
-            OpenBatch batch = claim.batches().get(0);
-            PublishResult<PackageObjectsReady> result = publisher.publish(List.of(PackageObjectsReady.of(batch, Trigger.MANUAL)));
-            if (result.published().isEmpty()) {
-                PublishResult.Failure<PackageObjectsReady> failure = result.failed().get(0);
-                LOG.warn("flush publish failed", "bucket", bucket, "prefix", prefix, "batch_id", batch.batchId().toString(),
-                        "code", failure.code(), "reason", failure.message());
-                return new FlushOutcome(FlushOutcome.Status.PUBLISH_FAILED, Optional.of(batch.batchId()),
-                        failure.code() + ": " + failure.message());
-            }
-            claim.markEmitted(List.of(new Fired(batch.batchId(), Trigger.MANUAL)), clock.instant());
+            ready = new ReadyBatch(claim.batches().get(0), Trigger.MANUAL);
+            claim.closeForAnnouncement(List.of(ready), clock.instant(), lease);
             claim.commit();
-            LOG.info("emitted", "bucket", bucket, "prefix", prefix, "batch_id", batch.batchId().toString(),
-                    "trigger", Trigger.MANUAL.wireName(), "objects", batch.objectCount(), "deleted", batch.deletedCount());
-            return new FlushOutcome(FlushOutcome.Status.EMITTED, Optional.of(batch.batchId()), "emitted");
         }
+        UUID id = ready.batch().batchId();
+        PublishResult<PackageObjectsReady> result = publisher.publish(List.of(ready.event()));
+        if (result.published().isEmpty()) {
+            batches.finishAnnouncing(List.of(), List.of(id), clock.instant(), lease);
+            String reason = result.failed().isEmpty() ? "the bus could not be reached"
+                    : result.failed().get(0).code() + ": " + result.failed().get(0).message();
+            LOG.warn("flush publish failed; the next tick announces the batch", "bucket", bucket, "prefix", prefix,
+                    "batch_id", id.toString(), "reason", reason);
+            return new FlushOutcome(FlushOutcome.Status.PUBLISH_FAILED, Optional.of(id),
+                    reason + " (the batch is closed; the next emit tick announces it)");
+        }
+        batches.finishAnnouncing(List.of(id), List.of(), clock.instant(), lease);
+        LOG.info("emitted", "bucket", bucket, "prefix", prefix, "batch_id", id.toString(),
+                "trigger", Trigger.MANUAL.wireName(), "objects", ready.batch().objectCount(), "deleted", ready.batch().deletedCount());
+        return new FlushOutcome(FlushOutcome.Status.EMITTED, Optional.of(id), "emitted");
     }
 
-    private record Decided(OpenBatch batch, Trigger trigger) {}
-
-    private List<Decided> decide(BatchClaim claim, List<OpenBatch> due, Instant now, Tally tally) {
+    private List<ReadyBatch> decide(BatchClaim claim, List<OpenBatch> due, Instant now, Tally tally) {
         Map<UUID, Conditions> conditions = new HashMap<>();
         List<UUID> needFilter = new ArrayList<>();
         for (OpenBatch batch : due) {
@@ -157,25 +213,25 @@ public final class ReadyBatchEmitter {
         }
         Map<UUID, List<BatchObject>> objects = needFilter.isEmpty() ? Map.of() : claim.objectsOf(needFilter);
 
-        List<Decided> ready = new ArrayList<>();
+        List<ReadyBatch> ready = new ArrayList<>();
         for (OpenBatch batch : due) {
             Conditions c = conditions.get(batch.batchId());
             Optional<Trigger> filtered = c.filtered();
             if (filtered.isEmpty()) {
                 if (c.maxAge()) {
-                    ready.add(new Decided(batch, Trigger.MAX_AGE));
+                    ready.add(new ReadyBatch(batch, Trigger.MAX_AGE));
                 }
                 continue;
             }
             if (filter.isEmpty()) {
-                ready.add(new Decided(batch, filtered.get()));
+                ready.add(new ReadyBatch(batch, filtered.get()));
                 continue;
             }
             ReadyFilter.Verdict verdict = filter.get().evaluate(objects.getOrDefault(batch.batchId(), List.of()));
             if (verdict.ready()) {
-                ready.add(new Decided(batch, filtered.get()));
+                ready.add(new ReadyBatch(batch, filtered.get()));
             } else if (c.maxAge()) {
-                ready.add(new Decided(batch, Trigger.MAX_AGE));
+                ready.add(new ReadyBatch(batch, Trigger.MAX_AGE));
             } else {
                 tally.held++;
                 boolean first = claim.hold(batch, filter.get().expression(), verdict.reason(), now);
@@ -193,19 +249,19 @@ public final class ReadyBatchEmitter {
         return ready;
     }
 
-    private List<Decided> publish(List<Decided> ready, Deadline deadline, Tally tally) {
-        List<Decided> published = new ArrayList<>();
+    private List<ReadyBatch> publish(List<ReadyBatch> ready, Deadline deadline, Tally tally) {
+        List<ReadyBatch> published = new ArrayList<>();
         for (int from = 0; from < ready.size(); from += SLICE) {
             if (outOfTime(deadline)) {
                 tally.stoppedEarly = true;
                 break;
             }
-            List<Decided> slice = ready.subList(from, Math.min(ready.size(), from + SLICE));
-            Map<UUID, Decided> byId = new HashMap<>();
+            List<ReadyBatch> slice = ready.subList(from, Math.min(ready.size(), from + SLICE));
+            Map<UUID, ReadyBatch> byId = new HashMap<>();
             List<PackageObjectsReady> events = new ArrayList<>();
-            for (Decided d : slice) {
-                byId.put(d.batch.batchId(), d);
-                events.add(PackageObjectsReady.of(d.batch, d.trigger));
+            for (ReadyBatch r : slice) {
+                byId.put(r.batch().batchId(), r);
+                events.add(r.event());
             }
             PublishResult<PackageObjectsReady> result = publisher.publish(events);
             result.published().forEach(e -> published.add(byId.get(e.batchId())));
@@ -226,14 +282,19 @@ public final class ReadyBatchEmitter {
         return deadline.remaining().compareTo(reserve) < 0;
     }
 
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
     /** The outcome of {@link #flush}. */
     public record FlushOutcome(Status status, Optional<UUID> batchId, String detail) {
         public enum Status { EMITTED, NONE_OPEN, BUSY, PUBLISH_FAILED }
     }
 
     /** What one tick of the emitter did. */
+    /** {@code republished} counts the emitted batches that an earlier invocation had closed and published or tried to. */
     public record EmitSummary(
-            Map<Trigger, Integer> emittedByTrigger, int publishFailures, int held, boolean stoppedEarly,
+            Map<Trigger, Integer> emittedByTrigger, int republished, int publishFailures, int held, boolean stoppedEarly,
             boolean interrupted, Optional<Duration> maxLag) {
 
         public int emitted() {
@@ -244,6 +305,7 @@ public final class ReadyBatchEmitter {
     private static final class Tally {
         final Instant now;
         final Map<Trigger, Integer> emitted = new EnumMap<>(Trigger.class);
+        int republished;
         int failures;
         int held;
         boolean stoppedEarly;
@@ -254,8 +316,8 @@ public final class ReadyBatchEmitter {
             this.now = now;
         }
 
-        void emitted(Decided d, Instant readySince) {
-            emitted.merge(d.trigger, 1, Integer::sum);
+        void emitted(ReadyBatch r, Instant readySince) {
+            emitted.merge(r.trigger(), 1, Integer::sum);
             Duration lag = Duration.between(readySince, now);
             if (lag.isNegative()) {
                 lag = Duration.ZERO;
@@ -266,7 +328,7 @@ public final class ReadyBatchEmitter {
         }
 
         EmitSummary summary() {
-            return new EmitSummary(Map.copyOf(emitted), failures, held, stoppedEarly, interrupted, Optional.ofNullable(maxLag));
+            return new EmitSummary(Map.copyOf(emitted), republished, failures, held, stoppedEarly, interrupted, Optional.ofNullable(maxLag));
         }
     }
 }

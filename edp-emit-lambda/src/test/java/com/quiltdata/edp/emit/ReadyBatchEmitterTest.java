@@ -2,8 +2,6 @@ package com.quiltdata.edp.emit;
 
 import static com.quiltdata.edp.emit.testing.EmitFixture.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -404,11 +402,11 @@ class ReadyBatchEmitterTest {
             f.bus.failEntries(e -> rejected.contains(e.detail().path("prefix").asText()), "ThrottlingException");
             ReadyBatchEmitter emitter = f.emitter(RULES);
 
-            // When a tick runs, then 22 are emitted and the 3 stay open and due
+            // When a tick runs, then 22 are emitted and the 3 stay closed, to be announced again
             EmitSummary first = f.tick(emitter);
             assertEquals(22, first.emitted());
             assertEquals(3, first.publishFailures());
-            assertEquals(3, f.count("SELECT count(*) FROM batch WHERE state = 'open'"));
+            assertEquals(3, f.count("SELECT count(*) FROM batch WHERE state = 'closed' AND publishing_until IS NULL"));
             assertTrue(f.bus.callSizes().stream().allMatch(n -> n <= 10), "at most 10 entries per PutEvents");
 
             // When the bus recovers and the next tick runs, then the 3 go out, nothing twice
@@ -416,6 +414,7 @@ class ReadyBatchEmitterTest {
             f.clock.advance(Duration.ofMinutes(1));
             EmitSummary second = f.tick(emitter);
             assertEquals(3, second.emitted());
+            assertEquals(3, second.republished());
             List<String> published = f.publishedBatchIds();
             assertEquals(25, published.size());
             assertEquals(ids.stream().map(UUID::toString).collect(Collectors.toSet()), new HashSet<>(published));
@@ -430,40 +429,97 @@ class ReadyBatchEmitterTest {
             EmitSummary down = f.tick(emitter);
             assertTrue(down.interrupted());
             assertEquals(0, down.emitted());
-            assertEquals(15, f.count("SELECT count(*) FROM batch WHERE state = 'open'"));
+            assertEquals(15, f.count("SELECT count(*) FROM batch WHERE state <> 'emitted'"));
 
             f.bus.heal();
             assertEquals(15, f.tick(emitter).emitted());
         }
 
         @Test
-        void shouldRepublishWithTheSameBatchIdAfterACrashBetweenPublishAndCommit() {
+        void shouldRepublishTheSameContentAfterACrashBetweenPublishAndMark() {
             // Given due batches and a process that dies right after PutEvents succeeded
             UUID one = OpenBatches.insert(f.db, BUCKET, "lab/run-1/", 5, T0, T0);
             UUID two = OpenBatches.insert(f.db, BUCKET, "lab/run-2/", 5, T0, T0);
-            EventPublisher real = f.publisher();
-            EventPublisher crashing = new EventPublisher() {
+            EventPublisher crashing = crashingAfterPublish(f.publisher());
+
+            // When the tick crashes, then the events went out and the batches are closed, not emitted
+            assertThrows(IllegalStateException.class, () -> f.tick(f.emitter(RULES, Optional.empty(), crashing)));
+            List<JsonNode> first = f.bus.entries("package-objects-ready").stream().map(e -> e.detail()).toList();
+            assertEquals(2, first.size());
+            assertEquals("closed:count", stateOf(one));
+            assertEquals("closed:count", stateOf(two));
+
+            // When the next tick runs after the crashed invocation's lease, then it publishes the
+            // same batch ids with the same content and marks them emitted
+            f.clock.advance(ReadyBatchEmitter.MAX_LEASE.plusSeconds(1));
+            EmitSummary again = f.tick(f.emitter(RULES));
+            assertEquals(2, again.emitted());
+            assertEquals(2, again.republished());
+            List<JsonNode> all = f.bus.entries("package-objects-ready").stream().map(e -> e.detail()).toList();
+            assertEquals(4, all.size());
+            assertEquals(Set.copyOf(first), Set.copyOf(all.subList(2, 4)));
+            assertEquals("emitted:count", stateOf(one));
+            assertEquals("emitted:count", stateOf(two));
+        }
+
+        @Test
+        void shouldPublishOnceABatchClosedByAnInvocationThatDiedBeforePutEvents() {
+            // Given a due batch and a process that dies after the close committed, before PutEvents
+            UUID id = OpenBatches.insert(f.db, BUCKET, "lab/run-1/", 5, T0, T0);
+            EventPublisher dying = new EventPublisher() {
                 @Override
                 public <E extends BusEvent> PublishResult<E> publish(List<E> events) {
-                    real.publish(events);
-                    throw new IllegalStateException("simulated crash after PutEvents, before commit");
+                    throw new IllegalStateException("simulated crash before PutEvents");
+                }
+            };
+            assertThrows(IllegalStateException.class, () -> f.tick(f.emitter(RULES, Optional.empty(), dying)));
+            assertEquals("closed:count", stateOf(id));
+            assertTrue(f.publishedBatchIds().isEmpty());
+
+            // When a tick runs after the lease, then the batch goes out once, with its recorded trigger
+            f.clock.advance(ReadyBatchEmitter.MAX_LEASE.plusSeconds(1));
+            assertEquals(Map.of(Trigger.COUNT, 1), f.tick(f.emitter(RULES)).emittedByTrigger());
+            assertEquals(List.of(id.toString()), f.publishedBatchIds());
+            assertEquals("emitted:count", stateOf(id));
+        }
+
+        @Test
+        void shouldLeaveBatchesClosedByALiveInvocationToIt() {
+            // Given batches closed by an invocation that may still be publishing (its lease runs)
+            OpenBatches.insert(f.db, BUCKET, "lab/run-1/", 5, T0, T0);
+            assertThrows(IllegalStateException.class, () -> f.emitter(RULES, Optional.empty(), crashingAfterPublish(f.publisher()))
+                    .emitDue(() -> Duration.ofSeconds(50)));
+
+            // When another tick runs within the lease, then it does not publish them a second time
+            f.clock.advance(Duration.ofSeconds(49));
+            assertEquals(0, f.tick(f.emitter(RULES)).emitted());
+            assertEquals(1, f.publishedBatchIds().size());
+
+            // and once the lease is over, it does
+            f.clock.advance(Duration.ofSeconds(2));
+            assertEquals(1, f.tick(f.emitter(RULES)).republished());
+            assertEquals(2, f.publishedBatchIds().size());
+        }
+
+        @Test
+        void shouldCloseTheBatchBeforePublishing() {
+            // Given a due batch and a bus that looks at the batch's row while the event is put
+            UUID id = OpenBatches.insert(f.db, BUCKET, "lab/run-1/", 5, T0, T0);
+            EventPublisher real = f.publisher();
+            List<String> statesSeenByTheBus = new ArrayList<>();
+            EventPublisher looking = new EventPublisher() {
+                @Override
+                public <E extends BusEvent> PublishResult<E> publish(List<E> events) {
+                    statesSeenByTheBus.add(stateOf(id));
+                    return real.publish(events);
                 }
             };
 
-            // When the tick crashes, then the events went out but nothing was marked
-            assertThrows(IllegalStateException.class, () -> f.tick(f.emitter(RULES, Optional.empty(), crashing)));
-            assertEquals(2, f.publishedBatchIds().size());
-            assertEquals("open", stateOf(one));
-            assertEquals("open", stateOf(two));
-
-            // When the next tick runs, then it publishes again with the same batch ids and closes them
-            f.clock.advance(Duration.ofMinutes(1));
-            assertEquals(2, f.tick(f.emitter(RULES)).emitted());
-            List<String> published = f.publishedBatchIds();
-            assertEquals(4, published.size());
-            assertEquals(2, published.stream().filter(one.toString()::equals).count());
-            assertEquals(2, published.stream().filter(two.toString()::equals).count());
-            assertEquals("emitted:count", stateOf(one));
+            // When a tick publishes it, then the batch was already closed (committed, seen from
+            // another connection) when PutEvents ran, so the store could not add to it any more
+            assertEquals(1, f.tick(f.emitter(RULES, Optional.empty(), looking)).emitted());
+            assertEquals(List.of("closed:count"), statesSeenByTheBus);
+            assertEquals("emitted:count", stateOf(id));
         }
 
         @Test
@@ -493,7 +549,7 @@ class ReadyBatchEmitterTest {
                 throw new IllegalStateException(e);
             }
             assertEquals(published, marked);
-            assertEquals(190, f.count("SELECT count(*) FROM batch WHERE state = 'open'"));
+            assertEquals(190, f.count("SELECT count(*) FROM batch WHERE state <> 'emitted'"));
 
             // When the next invocation has time, then it finishes the backlog
             assertEquals(190, f.tick(f.emitter(RULES)).emitted());
@@ -524,14 +580,30 @@ class ReadyBatchEmitterTest {
         }
 
         @Test
-        void shouldKeepTheBatchOpenWhenPublishingFails() {
+        void shouldLeaveTheBatchToTheNextTickWhenPublishingFails() {
             UUID id = OpenBatches.insert(f.db, BUCKET, "lab/run-1/", 1, T0, T0);
             f.bus.failEntries(e -> true, "InternalFailure");
             FlushOutcome outcome = f.emitter(RULES).flush(BUCKET, "lab/run-1/");
             assertEquals(FlushOutcome.Status.PUBLISH_FAILED, outcome.status());
-            assertNotEquals("emitted:manual", stateOf(id));
-            assertFalse(outcome.detail().isBlank());
+            assertEquals("closed:manual", stateOf(id));
+            assertTrue(outcome.detail().contains("InternalFailure") && outcome.detail().contains("next emit tick"), outcome.detail());
+
+            f.bus.heal();
+            EmitSummary next = f.tick(f.emitter(RULES));
+            assertEquals(Map.of(Trigger.MANUAL, 1), next.emittedByTrigger());
+            assertEquals("emitted:manual", stateOf(id));
         }
+    }
+
+    /** A publisher whose process dies right after PutEvents returned. */
+    private static EventPublisher crashingAfterPublish(EventPublisher real) {
+        return new EventPublisher() {
+            @Override
+            public <E extends BusEvent> PublishResult<E> publish(List<E> events) {
+                real.publish(events);
+                throw new IllegalStateException("simulated crash after PutEvents");
+            }
+        };
     }
 
     private static String captureLogs(Runnable body) {

@@ -20,6 +20,16 @@ public enum Trigger {
         return wireName;
     }
 
+    /** The trigger of a wire name, as batch.trigger stores it. */
+    public static Trigger fromWireName(String wireName) {
+        for (Trigger t : values()) {
+            if (t.wireName.equals(wireName)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("unknown trigger '" + wireName + "'");
+    }
+
     /** BatchesEmitted + this suffix is the per-trigger metric name. */
     public String metricSuffix() {
         return metricSuffix;

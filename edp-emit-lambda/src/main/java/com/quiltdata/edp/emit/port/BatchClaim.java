@@ -2,7 +2,7 @@ package com.quiltdata.edp.emit.port;
 
 import com.quiltdata.edp.emit.domain.BatchObject;
 import com.quiltdata.edp.emit.domain.OpenBatch;
-import com.quiltdata.edp.emit.domain.Trigger;
+import com.quiltdata.edp.emit.domain.ReadyBatch;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -11,8 +11,8 @@ import java.util.UUID;
 
 /**
  * Batches locked in one open transaction. Everything done through the claim commits together;
- * closing it without {@link #commit()} rolls back, so a batch is either marked emitted or left
- * open and due, never anything in between.
+ * closing it without {@link #commit()} rolls back, so a batch is either closed for announcement
+ * (with its trigger) or left open and due, never anything in between.
  */
 public interface BatchClaim extends AutoCloseable {
 
@@ -29,14 +29,19 @@ public interface BatchClaim extends AutoCloseable {
      */
     boolean hold(OpenBatch batch, String filterExpression, String reason, Instant at);
 
-    /** Closes the batches that were published. */
-    void markEmitted(List<Fired> fired, Instant at);
+    /**
+     * Closes the ready batches to new objects and records their triggers, before anything is
+     * published: from the commit on, a file for one of their prefixes opens the prefix's next
+     * batch, and each of these batch ids names the objects it holds now.
+     *
+     * @param publishingUntil until when the caller may still be publishing them; after it, any tick
+     *                        announces them again ({@link BatchRepository#takeOverClosed})
+     */
+    void closeForAnnouncement(List<ReadyBatch> ready, Instant at, Instant publishingUntil);
 
     void commit();
 
     /** Rolls back unless committed. */
     @Override
     void close();
-
-    record Fired(UUID batchId, Trigger trigger) {}
 }

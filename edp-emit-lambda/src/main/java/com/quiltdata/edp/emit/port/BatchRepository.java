@@ -1,12 +1,17 @@
 package com.quiltdata.edp.emit.port;
 
 import com.quiltdata.edp.emit.domain.ReadinessRules;
+import com.quiltdata.edp.emit.domain.ReadyBatch;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The open batches the store Lambda keeps, as the emit Lambda claims and closes them. */
+/**
+ * The open batches the store Lambda keeps, as the emit Lambda claims, closes and announces them:
+ * open, then closed (frozen, with its trigger) in a commit of its own before PutEvents, then
+ * emitted once the bus accepted its event.
+ */
 public interface BatchRepository {
 
     /**
@@ -22,6 +27,21 @@ public interface BatchRepository {
      * skipping any another transaction holds.
      */
     BatchClaim claim(List<UUID> batchIds, DueQuery query);
+
+    /**
+     * Closed batches whose announcement was not confirmed: the invocation that closed them died
+     * or ran out of time after its lease ({@code publishing_until}), or the bus refused their
+     * entry. Takes up to {@code limit} of them, oldest closed first, by moving their lease to
+     * {@code publishingUntil} (commits at once), so a concurrent tick does not take them too.
+     */
+    List<ReadyBatch> takeOverClosed(Instant now, Instant publishingUntil, int limit);
+
+    /**
+     * Records how an announcement went: the announced batches become emitted; the others give up
+     * the caller's lease ({@code publishingUntil} as given when they were closed or taken over), so
+     * the next tick announces them again.
+     */
+    void finishAnnouncing(List<UUID> announced, List<UUID> notAnnounced, Instant at, Instant publishingUntil);
 
     /** Opens a transaction and locks the open batch of one prefix, if there is one and it is free. */
     ManualClaim claimOpen(String bucket, String prefix);

@@ -2,6 +2,8 @@ package com.quiltdata.edp.emit.postgres;
 
 import com.quiltdata.edp.emit.domain.BatchObject;
 import com.quiltdata.edp.emit.domain.OpenBatch;
+import com.quiltdata.edp.emit.domain.ReadyBatch;
+import com.quiltdata.edp.emit.domain.Trigger;
 import com.quiltdata.edp.emit.port.BatchClaim;
 import com.quiltdata.edp.emit.port.BatchRepository;
 import com.quiltdata.edp.emit.port.RepositoryUnavailableException;
@@ -16,6 +18,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +29,8 @@ import java.util.UUID;
  * {@code state = 'open'}), so its cost follows the size of the open set and not of the history.
  * Sentinel files are looked for only in batches no cheaper rule made due, and only when
  * {@code batch_sentinel_check} has no answer for the batch's current state. Claiming locks a list
- * of batch ids through the primary key and re-checks that each is still open and due.
+ * of batch ids through the primary key and re-checks that each is still open and due; the ready
+ * ones are closed in that transaction, before anything is published (ADR 0205).
  */
 public final class JdbcBatchRepository implements BatchRepository {
 
@@ -131,18 +135,43 @@ public final class JdbcBatchRepository implements BatchRepository {
             RETURNING (xmax = 0) AS first_hold""";
 
     /**
-     * Closes the published batches and forgets their holds in one statement. The rows are found
-     * through the primary key (= ANY), and each takes its trigger from the parallel array.
+     * Closes the ready batches to new objects, with their triggers, and forgets their holds and
+     * sentinel answers, in one statement. The rows are found through the primary key (= ANY), and
+     * each takes its trigger from the parallel array.
      */
-    private static final String MARK_EMITTED = """
-            WITH marked AS (
-                UPDATE batch b SET state = 'emitted', emitted_at = ?,
+    private static final String CLOSE = """
+            WITH closed AS (
+                UPDATE batch b SET state = 'closed', closed_at = ?, publishing_until = ?,
                                    trigger = (?::text[])[array_position(?::uuid[], b.batch_id)]
                 WHERE b.batch_id = ANY (?::uuid[]) AND b.state = 'open'
                 RETURNING b.batch_id),
-            forgotten AS (DELETE FROM batch_hold h USING marked m WHERE h.batch_id = m.batch_id),
-            unchecked AS (DELETE FROM batch_sentinel_check c USING marked m WHERE c.batch_id = m.batch_id)
-            SELECT count(*) FROM marked""";
+            forgotten AS (DELETE FROM batch_hold h USING closed m WHERE h.batch_id = m.batch_id),
+            unchecked AS (DELETE FROM batch_sentinel_check c USING closed m WHERE c.batch_id = m.batch_id)
+            SELECT count(*) FROM closed""";
+
+    /** Leases closed batches whose lease ran out (or was given up) to the caller, oldest closed first. */
+    private static final String TAKE_OVER = "UPDATE batch b SET publishing_until = ?\n"
+            + "FROM (SELECT batch_id FROM batch\n"
+            + "      WHERE state = 'closed' AND (publishing_until IS NULL OR publishing_until <= ?)\n"
+            + "      ORDER BY closed_at, batch_id LIMIT ?\n"
+            + "      FOR UPDATE SKIP LOCKED) t\n"
+            + "WHERE b.batch_id = t.batch_id\n"
+            + "RETURNING " + COLUMNS + ", false AS sentinel_seen, b.trigger";
+
+    /**
+     * Announced batches become emitted; the others give up the caller's lease, unless another
+     * tick took them over meanwhile.
+     */
+    private static final String FINISH = """
+            WITH emitted AS (
+                UPDATE batch SET state = 'emitted', emitted_at = ?, publishing_until = NULL
+                WHERE batch_id = ANY (?::uuid[]) AND state = 'closed'
+                RETURNING 1),
+            released AS (
+                UPDATE batch SET publishing_until = NULL
+                WHERE batch_id = ANY (?::uuid[]) AND state = 'closed' AND publishing_until = ?
+                RETURNING 1)
+            SELECT (SELECT count(*) FROM emitted), (SELECT count(*) FROM released)""";
 
     private static final String OPEN_STATS = "SELECT count(*), min(opened_at) FROM batch WHERE state = 'open'";
 
@@ -222,6 +251,51 @@ public final class JdbcBatchRepository implements BatchRepository {
         ps.setString(i++, q.filterExpression().orElse(null));
         ps.setString(i++, q.filterExpression().orElse(""));
         return i;
+    }
+
+    @Override
+    public List<ReadyBatch> takeOverClosed(Instant now, Instant publishingUntil, int limit) {
+        try {
+            return database.inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement(TAKE_OVER)) {
+                    ps.setObject(1, time(publishingUntil));
+                    ps.setObject(2, time(now));
+                    ps.setInt(3, limit);
+                    List<ReadyBatch> taken = new ArrayList<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            taken.add(new ReadyBatch(openBatch(rs), Trigger.fromWireName(rs.getString("trigger"))));
+                        }
+                    }
+                    // the order the claim takes them in: opened_at, then the uuid as PostgreSQL orders it (unsigned, as its text)
+                    taken.sort(Comparator.comparing((ReadyBatch r) -> r.batch().openedAt()).thenComparing(r -> r.batch().batchId().toString()));
+                    return taken;
+                }
+            });
+        } catch (SQLException e) {
+            throw new RepositoryUnavailableException("taking over closed batches failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void finishAnnouncing(List<UUID> announced, List<UUID> notAnnounced, Instant at, Instant publishingUntil) {
+        if (announced.isEmpty() && notAnnounced.isEmpty()) {
+            return;
+        }
+        try {
+            database.inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement(FINISH)) {
+                    ps.setObject(1, time(at));
+                    ps.setArray(2, c.createArrayOf("uuid", announced.toArray()));
+                    ps.setArray(3, c.createArrayOf("uuid", notAnnounced.toArray()));
+                    ps.setObject(4, time(publishingUntil));
+                    ps.executeQuery().close();
+                    return null;
+                }
+            });
+        } catch (SQLException e) {
+            throw new RepositoryUnavailableException("recording announced batches failed: " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -353,29 +427,30 @@ public final class JdbcBatchRepository implements BatchRepository {
         }
 
         @Override
-        public void markEmitted(List<Fired> fired, Instant at) {
-            if (fired.isEmpty()) {
+        public void closeForAnnouncement(List<ReadyBatch> ready, Instant at, Instant publishingUntil) {
+            if (ready.isEmpty()) {
                 return;
             }
-            Object[] ids = fired.stream().map(Fired::batchId).toArray();
-            Object[] triggers = fired.stream().map(f -> f.trigger().wireName()).toArray();
-            try (PreparedStatement mark = c.prepareStatement(MARK_EMITTED)) {
+            Object[] ids = ready.stream().map(r -> r.batch().batchId()).toArray();
+            Object[] triggers = ready.stream().map(r -> r.trigger().wireName()).toArray();
+            try (PreparedStatement close = c.prepareStatement(CLOSE)) {
                 Array idArray = c.createArrayOf("uuid", ids);
-                mark.setObject(1, time(at));
-                mark.setArray(2, c.createArrayOf("text", triggers));
-                mark.setArray(3, idArray);
-                mark.setArray(4, idArray);
-                long updated;
-                try (ResultSet rs = mark.executeQuery()) {
+                close.setObject(1, time(at));
+                close.setObject(2, time(publishingUntil));
+                close.setArray(3, c.createArrayOf("text", triggers));
+                close.setArray(4, idArray);
+                close.setArray(5, idArray);
+                long closed;
+                try (ResultSet rs = close.executeQuery()) {
                     rs.next();
-                    updated = rs.getLong(1);
+                    closed = rs.getLong(1);
                 }
-                if (updated != fired.size()) {
+                if (closed != ready.size()) {
                     // the rows are locked by this transaction, so this means a bug, not a race
-                    throw new IllegalStateException("marked " + updated + " of " + fired.size() + " claimed batches emitted");
+                    throw new IllegalStateException("closed " + closed + " of " + ready.size() + " claimed batches");
                 }
             } catch (SQLException e) {
-                throw new RepositoryUnavailableException("marking batches emitted failed: " + e.getMessage(), e);
+                throw new RepositoryUnavailableException("closing batches for announcement failed: " + e.getMessage(), e);
             }
         }
     }

@@ -269,7 +269,7 @@ public final class EmitBenchmark {
     /** Puts the batches the tick emitted back to open, so the next run has the same work. */
     static void reopen(TestDatabase db) throws SQLException {
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
-            st.execute("UPDATE batch SET state = 'open', emitted_at = NULL, trigger = NULL WHERE prefix LIKE 'live/%' AND state = 'emitted'");
+            st.execute("UPDATE batch SET state = 'open', emitted_at = NULL, closed_at = NULL, trigger = NULL WHERE prefix LIKE 'live/%' AND state = 'emitted'");
             st.execute("VACUUM ANALYZE batch");
         }
     }

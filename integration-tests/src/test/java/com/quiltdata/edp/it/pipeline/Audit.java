@@ -21,10 +21,14 @@ import java.util.stream.Collectors;
  * Checks a settled pipeline against what the test wrote ({@link S3EventSource#writes()}), never
  * against the code under test's own idea of the answer:
  * <ul>
- *   <li>every write's event is recorded exactly once (lost / duplicated);</li>
- *   <li>every write is in at most one emitted batch, and in exactly one unless a later write of the
- *       same key in the same batch replaced it; no batch is open at the end;</li>
- *   <li>every batch id was published with one content only, and packaged once;</li>
+ *   <li>every write is recorded exactly once: lost when no event row has its key, version and kind,
+ *       duplicated when more than one has (the event id is the primary key, so a duplicate can
+ *       only show as the same write under another id);</li>
+ *   <li>every write is in at most one emitted batch (duplicated when in two), and in exactly one
+ *       unless a later write of the same key in the same batch replaced it; every batch is emitted
+ *       at the end (none open, none closed but unannounced);</li>
+ *   <li>every batch id was published with one content only ({@code same_id_two_contents} counts
+ *       those that were not), and packaged once;</li>
  *   <li>each revision's manifest lists exactly the prefix's live objects (key and version) at the
  *       moment the packager took that batch, and the latest revision of each prefix lists its live
  *       objects at the end;</li>
@@ -44,10 +48,11 @@ public final class Audit {
     public record Snapshot(String batchId, String prefix, Map<String, String> objects) {}
 
     /** What the audit found. {@code problems} is empty when the pipeline behaved. */
-    public record Report(int events, int lost, int duplicated, int batches, int taken, int revisions, int unchanged,
-                         int contentUnchanged, int deadLetters, List<String> problems) {
+    public record Report(int events, int lost, int duplicated, int sameIdTwoContents, int batches, int taken, int revisions,
+                         int unchanged, int contentUnchanged, int deadLetters, List<String> problems) {
         public String summary(String fault) {
-            return "fault=" + fault + " events=" + events + " lost=" + lost + " duplicated=" + duplicated + " batches=" + batches
+            return "fault=" + fault + " events=" + events + " lost=" + lost + " duplicated=" + duplicated
+                    + " same_id_two_contents=" + sameIdTwoContents + " batches=" + batches
                     + " taken=" + taken + " revisions=" + revisions + " unchanged=" + unchanged
                     + " content_unchanged=" + contentUnchanged + " dead_letters=" + deadLetters;
         }
@@ -108,30 +113,32 @@ public final class Audit {
         List<S3EventSource.Write> writes = pipeline.source.writes().stream()
                 .filter(w -> prefixOf(w.key()) != null && !excludedEventIds.contains(w.eventId())).toList();
 
-        // 1. recorded exactly once
-        Map<String, Integer> recorded = query("SELECT event_id, count(*) FROM object_event GROUP BY event_id",
+        // 1. recorded exactly once, counted by what the write is (key, version, kind), not by event id
+        Map<String, Integer> recorded = query("SELECT " + WRITE_IDENTITY.formatted("e", "e.kind = 'deleted'") + ", count(*)"
+                + " FROM object_event e WHERE e.bucket = '" + Pipeline.BUCKET + "' GROUP BY 1",
                 rs -> Map.entry(rs.getString(1), rs.getInt(2)));
         int lost = 0;
         int duplicated = 0;
         for (S3EventSource.Write w : writes) {
-            int n = recorded.getOrDefault(w.eventId(), 0);
+            int n = recorded.getOrDefault(identity(w), 0);
             if (n == 0) {
                 lost++;
                 problems.add("event of " + w.key() + " (" + w.eventId() + ") was never recorded");
             } else if (n > 1) {
                 duplicated++;
+                problems.add(w.key() + " version " + w.versionId() + " is recorded " + n + " times");
             }
         }
-        long open = pipeline.db.scalar("SELECT count(*) FROM batch WHERE state = 'open'");
-        if (open > 0) {
-            problems.add(open + " batches are still open");
+        long unfinished = pipeline.db.scalar("SELECT count(*) FROM batch WHERE state <> 'emitted'");
+        if (unfinished > 0) {
+            problems.add(unfinished + " batches are still open or not yet announced");
         }
 
         // 2. each write in at most one emitted batch, exactly one unless replaced within that batch
         Map<String, List<String>> batchesByVersion = new HashMap<>();
         Map<String, int[]> countsByBatch = new HashMap<>();
         pipeline.db.execute("SELECT 1");
-        query("SELECT o.object_key || '@' || coalesce(o.version_id, 'null') || '@' || o.deleted, o.batch_id::text, o.deleted FROM batch_object o"
+        query("SELECT " + WRITE_IDENTITY.formatted("o", "o.deleted") + ", o.batch_id::text, o.deleted FROM batch_object o"
                 + " JOIN batch b USING (batch_id) WHERE b.state = 'emitted' AND b.bucket = '" + Pipeline.BUCKET + "'", rs -> {
             String version = rs.getString(1);
             String batch = rs.getString(2);
@@ -142,7 +149,7 @@ public final class Audit {
         Map<String, S3EventSource.Write> lastOfKey = new HashMap<>();
         writes.forEach(w -> lastOfKey.put(w.key(), w));
         for (S3EventSource.Write w : writes) {
-            List<String> in = batchesByVersion.getOrDefault(w.key() + "@" + w.versionId() + "@" + w.deleted(), List.of());
+            List<String> in = batchesByVersion.getOrDefault(identity(w), List.of());
             if (in.size() > 1) {
                 duplicated++;
                 problems.add(w.key() + " version " + w.versionId() + " is in " + in.size() + " batches " + in);
@@ -157,15 +164,15 @@ public final class Audit {
         for (var e : pipeline.bus.entries("package-objects-ready")) {
             published.computeIfAbsent(e.detail().path("batch_id").asText(), b -> new ArrayList<>()).add(e.detail());
         }
+        int sameIdTwoContents = 0;
         for (var entry : published.entrySet()) {
             if (entry.getValue().stream().distinct().count() > 1) {
-                duplicated++;
+                sameIdTwoContents++;
                 problems.add("batch " + entry.getKey() + " was published with different contents: " + entry.getValue());
             }
             JsonNode d = entry.getValue().get(0);
             int[] counts = countsByBatch.getOrDefault(entry.getKey(), new int[2]);
             if (d.path("object_count").asInt() != counts[0] || d.path("deleted_count").asInt() != counts[1]) {
-                duplicated++;
                 problems.add("batch " + entry.getKey() + " announced " + d.path("object_count") + "/" + d.path("deleted_count")
                         + " objects/deletes but holds " + counts[0] + "/" + counts[1]);
             }
@@ -255,8 +262,15 @@ public final class Audit {
         }
         int deadLetters = (int) Queues.depth(pipeline.sqs.client(), pipeline.ingest.dlqUrl())
                 + (int) Queues.depth(pipeline.sqs.client(), pipeline.packagerQueue.dlqUrl());
-        return new Report(writes.size(), lost, duplicated, published.size(), snapshots.size(), revisions, expectedUnchanged,
+        return new Report(writes.size(), lost, duplicated, sameIdTwoContents, published.size(), snapshots.size(), revisions, expectedUnchanged,
                 contentUnchanged, deadLetters, problems);
+    }
+
+    /** A write as the database records it: key, version and kind; {@code %1$s} is the table alias, {@code %2$s} its deleted test. */
+    private static final String WRITE_IDENTITY = "%1$s.object_key || '@' || coalesce(%1$s.version_id, 'null') || '@' || (%2$s)";
+
+    private static String identity(S3EventSource.Write w) {
+        return w.key() + "@" + (w.versionId() == null ? "null" : w.versionId()) + "@" + w.deleted();
     }
 
     private String latest(String name) {

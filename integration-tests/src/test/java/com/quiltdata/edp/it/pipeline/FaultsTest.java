@@ -1,6 +1,7 @@
 package com.quiltdata.edp.it.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -10,6 +11,8 @@ import com.quiltdata.edp.testing.TestDatabase;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -47,6 +50,7 @@ class FaultsTest {
         assertEquals(List.of(), report.problems(), fault);
         assertEquals(0, report.lost(), fault);
         assertEquals(0, report.duplicated(), fault);
+        assertEquals(0, report.sameIdTwoContents(), fault);
         assertTrue(report.events() > 0 && report.batches() > 0, fault + " ran no workload");
     }
 
@@ -135,6 +139,45 @@ class FaultsTest {
             Audit.Report report = p.audit.check(Set.of());
             assertClean("put_events_failing", report, "failed_calls=" + (p.bus.calls() - p.bus.callSizes().size()));
             assertEquals(6, report.batches());
+            assertEquals(0, report.deadLetters());
+        }
+    }
+
+    @Test
+    void emitCrashAfterPublishWhileTheBatchKeepsGrowing() {
+        try (Pipeline p = new Pipeline()) {
+            // Given two prefixes of five files each, quiet, and an emit function that dies right
+            // after PutEvents succeeded, before it recorded the batches as announced
+            for (int f = 0; f < 5; f++) {
+                for (int i = 0; i < 2; i++) {
+                    p.source.put(Pipeline.BUCKET, "lab/crash-" + i + "/file-" + f + ".dat", "crash " + i + " " + f);
+                }
+            }
+            p.store();
+            p.clock.advance(p.quietPeriod().plusSeconds(1));
+            p.functions.crashEmitAfterNextPublish();
+            assertThrows(Functions.EmitCrashed.class, p::tick);
+            p.routeBus();
+            List<String> announced = p.bus.entries("package-objects-ready").stream()
+                    .map(e -> e.detail().path("batch_id").asText()).toList();
+            assertEquals(2, announced.size(), "both batches went out before the crash");
+            // the packager takes them as they stand
+            p.packageAll();
+
+            // When a file arrives in each prefix before the next tick, and the pipeline settles
+            for (int i = 0; i < 2; i++) {
+                p.source.put(Pipeline.BUCKET, "lab/crash-" + i + "/file-5.dat", "late " + i);
+            }
+            p.store();
+            p.settle();
+
+            // Then the late files are in the next batches, never in the announced ones
+            Audit.Report report = p.audit.check(Set.of());
+            long republished = p.bus.entries("package-objects-ready").stream()
+                    .filter(e -> announced.contains(e.detail().path("batch_id").asText())).count() - announced.size();
+            assertClean("emit_crash_after_publish", report, "republished=" + republished);
+            assertEquals(2, republished, "the batches announced before the crash were announced again");
+            assertEquals(4, report.batches(), "the late files opened new batches");
             assertEquals(0, report.deadLetters());
         }
     }
@@ -269,39 +312,99 @@ class FaultsTest {
     void storeProcessKilledMidBatch() throws Exception {
         try (Pipeline p = new Pipeline(Map.of(), 2)) {
             workload(p, "kill", 5, 60);
-            int killed = 0;
-            // first: killed after the handler committed, before it acknowledged (the whole batch comes back);
-            // then: killed as soon as it received a batch, wherever the handler is
-            for (String mode : List.of("--pause-after-handle", "--kill-on-receive")) {
-                Process child = new ProcessBuilder(List.of(
-                        Path.javaBin(), "-cp", System.getProperty("java.class.path"), StoreWorker.class.getName(),
-                        p.db.jdbcUrl(), p.db.user(), p.db.password(), p.sqs.client().serviceClientConfiguration().endpointOverride().get().toString(),
-                        p.ingest.url(), Pipeline.BUCKET, Integer.toString(p.functions.storeBatchSize), mode))
-                        .redirectErrorStream(true).start();
-                try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                    String wanted = mode.equals("--pause-after-handle") ? "HANDLED" : "RECEIVED";
-                    String line;
-                    while ((line = out.readLine()) != null && !line.startsWith(wanted)) {
-                        // startup output
-                    }
-                    assertTrue(line != null, "the store worker stopped before " + wanted);
-                    child.destroyForcibly();
-                    assertTrue(child.waitFor(30, TimeUnit.SECONDS));
-                    killed++;
-                } finally {
-                    if (child.isAlive()) {
-                        child.destroyForcibly();
-                    }
+            // first: killed after the handler committed, before it acknowledged (the whole batch comes back)
+            Process paused = startStoreWorker(p, "--pause-after-handle");
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(paused.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null && !line.startsWith("HANDLED")) {
+                    // startup output
                 }
-                // more writes arrive while the killed batch waits out its visibility timeout
-                workload(p, "kill-after-" + killed, 2, 5);
+                assertTrue(line != null, "the store worker stopped before HANDLED");
+                kill(paused);
+            } finally {
+                paused.destroyForcibly();
             }
+            // more writes arrive while the killed batch waits out its visibility timeout
+            workload(p, "kill-after-1", 2, 5);
+
+            // then: killed inside its transaction. The test holds the batch table, so the worker's
+            // transaction stops at its first write there, after it wrote the batch's events and key
+            // states; it is killed exactly then, and only then is the table let go.
+            long recordedBefore = p.db.scalar("SELECT count(*) FROM object_event");
+            try (Connection holder = p.db.connect()) {
+                holder.setAutoCommit(false);
+                try (Statement st = holder.createStatement()) {
+                    st.execute("LOCK TABLE batch IN SHARE MODE");
+                }
+                Process inTransaction = startStoreWorker(p, "");
+                try {
+                    long backend = awaitWriterWaitingForBatch(p, inTransaction);
+                    kill(inTransaction);
+                    holder.commit();
+                    awaitGone(p, backend);
+                } finally {
+                    inTransaction.destroyForcibly();
+                }
+            }
+            assertEquals(recordedBefore, p.db.scalar("SELECT count(*) FROM object_event"),
+                    "the killed transaction's writes were rolled back");
+            workload(p, "kill-after-2", 2, 5);
+
             p.settle();
             long duplicates = (long) p.functions.metric("store", "EventsDuplicate");
             Audit.Report report = p.audit.check(Set.of());
-            assertClean("store_killed_mid_batch", report, "kills=" + killed + " redelivered_duplicates=" + duplicates);
+            assertClean("store_killed_mid_batch", report, "kills=2 killed_in_transaction=1 redelivered_duplicates=" + duplicates);
             assertTrue(duplicates > 0, "the batch committed by the killed process came back and was recognised");
             assertEquals(0, report.deadLetters());
+        }
+    }
+
+    /** The store handler in a child JVM polling the pipeline's ingest queue ({@link StoreWorker}). */
+    static Process startStoreWorker(Pipeline p, String mode) throws java.io.IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.javaBin(), "-cp", System.getProperty("java.class.path"), StoreWorker.class.getName(),
+                p.db.jdbcUrl(), p.db.user(), p.db.password(), p.sqs.client().serviceClientConfiguration().endpointOverride().get().toString(),
+                p.ingest.url(), Pipeline.BUCKET, Integer.toString(p.functions.storeBatchSize)));
+        if (!mode.isEmpty()) {
+            command.add(mode);
+        }
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (mode.isEmpty()) {
+            // nobody reads its progress lines; a full pipe must not stop it
+            builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        }
+        return builder.start();
+    }
+
+    static void kill(Process child) throws InterruptedException {
+        child.destroyForcibly();
+        assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the store worker did not die");
+    }
+
+    /**
+     * The database backend of a transaction that has written (it has a transaction id) and now
+     * waits for a lock on the batch table.
+     */
+    static long awaitWriterWaitingForBatch(Pipeline p, Process child) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            assertTrue(child.isAlive(), "the store worker died on its own");
+            long pid = p.db.scalar("SELECT coalesce(min(a.pid), 0) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+                    + " WHERE NOT l.granted AND l.relation = 'batch'::regclass AND a.backend_xid IS NOT NULL");
+            if (pid != 0) {
+                return pid;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no store transaction came to wait for the batch table");
+    }
+
+    /** Waits until the server has ended a backend (its client died; it rolls back its transaction). */
+    static void awaitGone(Pipeline p, long backend) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (p.db.scalar("SELECT count(*) FROM pg_stat_activity WHERE pid = ?", (int) backend) > 0) {
+            assertTrue(System.nanoTime() < deadline, "backend " + backend + " of the killed worker is still there");
+            Thread.sleep(20);
         }
     }
 

@@ -9,7 +9,10 @@ import com.quiltdata.edp.emit.EmitHandlers;
 import com.quiltdata.edp.emit.EmitSettings;
 import com.quiltdata.edp.emit.EmitTick;
 import com.quiltdata.edp.emit.EmitWiring;
+import com.quiltdata.edp.emit.domain.BusEvent;
 import com.quiltdata.edp.emit.eventbridge.EventBridgeEventPublisher;
+import com.quiltdata.edp.emit.port.EventPublisher;
+import com.quiltdata.edp.emit.port.PublishResult;
 import com.quiltdata.edp.emit.testing.TestContext;
 import com.quiltdata.edp.it.CloudFormationTemplate;
 import com.quiltdata.edp.observe.Metrics;
@@ -43,6 +46,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -69,6 +73,7 @@ public final class Functions implements AutoCloseable {
     private final List<String> packagerMetricLines = new ArrayList<>();
     private final List<String> storeMetricLines = new ArrayList<>();
     private final List<String> emitMetricLines = new ArrayList<>();
+    private final AtomicBoolean crashEmitAfterPublish = new AtomicBoolean();
 
     public Functions(CloudFormationTemplate template, Map<String, String> parameters, TestDatabase db, Clock clock,
             S3Client s3, SnsClient sns, URI eventBridgeEndpoint, String topicArn) {
@@ -93,7 +98,18 @@ public final class Functions implements AutoCloseable {
 
         EmitSettings emitSettings = EmitSettings.from(new Env(merge(FunctionEnvironment.of(template, "EmitFunction", parameters, resources), dbVars)));
         this.eventBridge = EmitWiring.eventBridge("us-east-1", Optional.of(eventBridgeEndpoint));
-        EmitTick tick = EmitWiring.assemble(database, new EventBridgeEventPublisher(eventBridge, emitSettings.eventBusName(), clock),
+        EventPublisher bus = new EventBridgeEventPublisher(eventBridge, emitSettings.eventBusName(), clock);
+        EventPublisher crashable = new EventPublisher() {
+            @Override
+            public <E extends BusEvent> PublishResult<E> publish(List<E> events) {
+                PublishResult<E> result = bus.publish(events);
+                if (crashEmitAfterPublish.getAndSet(false)) {
+                    throw new EmitCrashed();
+                }
+                return result;
+            }
+        };
+        EmitTick tick = EmitWiring.assemble(database, crashable,
                 Optional.empty(), emitSettings, clock, new Metrics("emit", clock, line -> record(emitMetricLines, line)),
                 EmitWiring.DEADLINE_RESERVE);
         this.emit = EmitHandlers.of(tick);
@@ -143,6 +159,21 @@ public final class Functions implements AutoCloseable {
 
     public SQSBatchResponse packager(SQSEvent event) {
         return packager.handleRequest(event, TestContext.withRemainingMillis(900_000));
+    }
+
+    /**
+     * The emit function dies right after its next PutEvents call returned, before it records
+     * anything more: the tick throws {@link EmitCrashed} and its open transaction, if any, rolls back.
+     */
+    public void crashEmitAfterNextPublish() {
+        crashEmitAfterPublish.set(true);
+    }
+
+    /** What {@link #crashEmitAfterNextPublish()} throws in place of the process dying. */
+    public static final class EmitCrashed extends RuntimeException {
+        EmitCrashed() {
+            super("emit function crashed after PutEvents");
+        }
     }
 
     /** One scheduled tick through the real handler; returns its JSON summary. */

@@ -173,7 +173,7 @@ public final class Pipeline implements AutoCloseable {
         packagerDriver.drain(120_000);
     }
 
-    /** Store everything, move the clock past the quiet period, tick and package until nothing is open. */
+    /** Store everything, move the clock past the quiet period, tick and package until every batch is announced. */
     public void settle() {
         for (int round = 0; round < 20; round++) {
             flushIngest();
@@ -181,11 +181,11 @@ public final class Pipeline implements AutoCloseable {
             clock.advance(quietPeriod().plusSeconds(1));
             tick();
             packageAll();
-            if (db.scalar("SELECT count(*) FROM batch WHERE state = 'open'") == 0 && Queues.depth(sqs.client(), ingest.url()) == 0) {
+            if (db.scalar("SELECT count(*) FROM batch WHERE state <> 'emitted'") == 0 && Queues.depth(sqs.client(), ingest.url()) == 0) {
                 return;
             }
         }
-        throw new IllegalStateException("the pipeline did not settle: open batches remain");
+        throw new IllegalStateException("the pipeline did not settle: batches remain open or unannounced");
     }
 
     public Duration quietPeriod() {

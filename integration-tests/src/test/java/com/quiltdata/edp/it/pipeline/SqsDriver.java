@@ -45,17 +45,21 @@ public final class SqsDriver {
     }
 
     public static List<Message> receive(SqsClient sqs, String queueUrl, int max) {
-        List<Message> batch = new ArrayList<>();
+        // by message id: on a slow machine a message received early can become visible again and be
+        // received a second time before the batch is full; a batch holds it once, with its newest
+        // receipt handle (the only one SQS still accepts)
+        Map<String, Message> batch = new LinkedHashMap<>();
         while (batch.size() < max) {
             int want = Math.min(10, max - batch.size());
             List<Message> got = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(want).waitTimeSeconds(0)
                     .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
-            if (got.isEmpty()) {
+            int before = batch.size();
+            got.forEach(m -> batch.put(m.messageId(), m));
+            if (batch.size() == before) {
                 break;
             }
-            batch.addAll(got);
         }
-        return batch;
+        return new ArrayList<>(batch.values());
     }
 
     /** One poll: receive a batch, invoke, delete what succeeded. Returns how many messages were handled. */
