@@ -1,14 +1,14 @@
 package com.quiltdata.edp.cli;
 
 import com.quiltdata.edp.emit.domain.OpenBatch;
+import com.quiltdata.edp.emit.port.PackageRevisionRepository;
+import com.quiltdata.edp.emit.port.RepositoryUnavailableException;
+import com.quiltdata.edp.emit.postgres.JdbcBatchRepository;
+import com.quiltdata.edp.emit.postgres.JdbcPackageRevisionRepository;
 import com.quiltdata.edp.emit.EmitSettings;
 import com.quiltdata.edp.emit.domain.ReadinessRules;
 import com.quiltdata.edp.json.Json;
 import com.quiltdata.edp.postgres.Database;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,41 +70,21 @@ public final class StatusCommand implements Callable<Integer> {
         List<Map<String, Object>> batches = new ArrayList<>();
         List<Map<String, Object>> recent = new ArrayList<>();
         try (Database db = database.login(env).database()) {
-            db.inTransaction(c -> {
-                try (PreparedStatement ps = c.prepareStatement("SELECT b.batch_id, b.bucket, b.prefix, b.object_count, b.deleted_count,"
-                        + " b.total_bytes, b.first_event_time, b.last_event_time, b.opened_at, b.last_activity_at,"
-                        + " EXISTS (SELECT 1 FROM batch_object o WHERE o.batch_id = b.batch_id AND NOT o.deleted AND o.file_name = ANY(?))"
-                        + " FROM batch b WHERE b.state = 'open' ORDER BY b.opened_at")) {
-                    ps.setArray(1, c.createArrayOf("text", rules.sentinels().toArray()));
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            OpenBatch b = new OpenBatch((java.util.UUID) rs.getObject(1), rs.getString(2), rs.getString(3), rs.getInt(4),
-                                    rs.getInt(5), rs.getLong(6), instant(rs, 7), instant(rs, 8), instant(rs, 9), instant(rs, 10),
-                                    rs.getBoolean(11));
-                            batches.add(describe(b, rules, now));
-                        }
-                    }
-                }
-                try (PreparedStatement ps = c.prepareStatement("SELECT registry, package_name, top_hash, object_count, total_bytes,"
-                        + " created_at, batch_id FROM package_revision ORDER BY created_at DESC, revision_id DESC LIMIT ?")) {
-                    ps.setInt(1, Math.max(0, revisions));
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            Map<String, Object> r = new LinkedHashMap<>();
-                            r.put("registry", rs.getString(1));
-                            r.put("package", rs.getString(2));
-                            r.put("top_hash", rs.getString(3));
-                            r.put("objects", rs.getInt(4));
-                            r.put("total_bytes", rs.getLong(5));
-                            r.put("created_at", instant(rs, 6).toString());
-                            r.put("batch_id", rs.getString(7));
-                            recent.add(r);
-                        }
-                    }
-                }
-                return null;
-            });
-        } catch (SQLException e) {
+            for (OpenBatch b : new JdbcBatchRepository(db).openBatches(rules.sentinels())) {
+                batches.add(describe(b, rules, now));
+            }
+            for (PackageRevisionRepository.WrittenRevision w : new JdbcPackageRevisionRepository(db).recent(revisions)) {
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("registry", w.registry());
+                r.put("package", w.packageName());
+                r.put("top_hash", w.topHash());
+                r.put("objects", w.objectCount());
+                r.put("total_bytes", w.totalBytes());
+                r.put("created_at", w.createdAt().toString());
+                r.put("batch_id", w.batchId());
+                recent.add(r);
+            }
+        } catch (RepositoryUnavailableException e) {
             throw new UsageException("cannot read the EDP database: " + e.getMessage(),
                     "check --jdbc-url/--db-user/--db-password (or DB_*), and that the stack's migrations ran");
         }
@@ -169,11 +149,6 @@ public final class StatusCommand implements Callable<Integer> {
                 Math.max(0, Duration.between(now, at).toSeconds()))));
         m.put("why", why);
         return m;
-    }
-
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
-        Timestamp t = rs.getTimestamp(column);
-        return t == null ? null : t.toInstant();
     }
 
     private static String str(Object o) {

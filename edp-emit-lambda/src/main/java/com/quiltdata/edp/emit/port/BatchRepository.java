@@ -1,5 +1,6 @@
 package com.quiltdata.edp.emit.port;
 
+import com.quiltdata.edp.emit.domain.OpenBatch;
 import com.quiltdata.edp.emit.domain.ReadinessRules;
 import com.quiltdata.edp.emit.domain.ReadyBatch;
 import java.time.Instant;
@@ -45,6 +46,9 @@ public interface BatchRepository {
 
     /** Opens a transaction and locks the open batch of one prefix, if there is one and it is free. */
     ManualClaim claimOpen(String bucket, String prefix);
+
+    /** Every open batch, oldest first, with whether one of its live objects is named in {@code sentinels} (edp status). */
+    List<OpenBatch> openBatches(List<String> sentinels);
 
     /** How many batches are open and since when the oldest one is (metrics). */
     OpenBatchStats openBatchStats();

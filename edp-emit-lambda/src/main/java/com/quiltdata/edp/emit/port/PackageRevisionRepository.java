@@ -19,6 +19,13 @@ public interface PackageRevisionRepository {
 
     record ReadyRevision(PackageReady event, Instant readyAt) {}
 
+    /** The newest {@code limit} revisions written, newest first (edp status). */
+    List<WrittenRevision> recent(int limit);
+
+    /** A revision as the packager recorded it; {@code batchId} is null for a request that named no batch. */
+    record WrittenRevision(String registry, String packageName, String topHash, long objectCount, long totalBytes,
+                           Instant createdAt, String batchId) {}
+
     interface RevisionClaim extends AutoCloseable {
         List<ReadyRevision> revisions();
 

@@ -175,6 +175,10 @@ public final class JdbcBatchRepository implements BatchRepository {
 
     private static final String OPEN_STATS = "SELECT count(*), min(opened_at) FROM batch WHERE state = 'open'";
 
+    private static final String LIST_OPEN = "SELECT " + COLUMNS + ",\n"
+            + "       (cardinality(?::text[]) > 0 AND " + SENTINEL + ") AS sentinel_seen\n"
+            + "FROM batch b WHERE b.state = 'open' ORDER BY b.opened_at, b.batch_id";
+
     private final Database database;
 
     public JdbcBatchRepository(Database database) {
@@ -328,6 +332,28 @@ public final class JdbcBatchRepository implements BatchRepository {
             return open ? new ManualClaim.Busy() : new ManualClaim.NoneOpen();
         } catch (SQLException | RuntimeException e) {
             throw ClaimTransaction.abandon(c, "claiming the open batch of " + bucket + "/" + prefix, e);
+        }
+    }
+
+    @Override
+    public List<OpenBatch> openBatches(List<String> sentinels) {
+        try {
+            return database.inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement(LIST_OPEN)) {
+                    Array names = c.createArrayOf("text", sentinels.toArray());
+                    ps.setArray(1, names);
+                    ps.setArray(2, names);
+                    List<OpenBatch> open = new ArrayList<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            open.add(openBatch(rs));
+                        }
+                    }
+                    return open;
+                }
+            });
+        } catch (SQLException e) {
+            throw new RepositoryUnavailableException("listing open batches failed: " + e.getMessage(), e);
         }
     }
 

@@ -37,6 +37,31 @@ public final class JdbcPackageRevisionRepository implements PackageRevisionRepos
         this.database = database;
     }
 
+    private static final String RECENT = """
+            SELECT registry, package_name, top_hash, object_count, total_bytes, created_at, batch_id
+            FROM package_revision ORDER BY created_at DESC, revision_id DESC LIMIT ?""";
+
+    @Override
+    public List<WrittenRevision> recent(int limit) {
+        try {
+            return database.inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement(RECENT)) {
+                    ps.setInt(1, Math.max(0, limit));
+                    List<WrittenRevision> recent = new ArrayList<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            recent.add(new WrittenRevision(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                                    rs.getLong(5), instant(rs, "created_at"), rs.getString(7)));
+                        }
+                    }
+                    return recent;
+                }
+            });
+        } catch (SQLException e) {
+            throw new RepositoryUnavailableException("reading recent package revisions failed: " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public RevisionClaim claimReady(Instant now, Cursor after, int limit) {
         Connection c = ClaimTransaction.begin(database);
