@@ -1,17 +1,11 @@
 package com.quiltdata.edp.cli;
 
-import com.quiltdata.edp.config.DatabaseSettings;
-import com.quiltdata.edp.emit.EmitSettings;
 import com.quiltdata.edp.emit.EmitWiring;
-import com.quiltdata.edp.emit.ReadyBatchEmitter.FlushOutcome;
-import com.quiltdata.edp.emit.domain.ReadinessRules;
+import com.quiltdata.edp.emit.FlushBatch;
+import com.quiltdata.edp.emit.postgres.JdbcBatchRepository;
 import com.quiltdata.edp.emit.eventbridge.EventBridgeEventPublisher;
-import com.quiltdata.edp.observe.Metrics;
 import com.quiltdata.edp.postgres.Database;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,13 +48,9 @@ public final class FlushCommand implements Callable<Integer> {
         DatabaseLogin login = database.login(env);
         Clock clock = Clock.systemUTC();
         try (Database db = login.database()) {
-            EmitSettings settings = new EmitSettings(new DatabaseSettings(login.jdbcUrl(), login.user(), Optional.of(login.password()),
-                    Optional.empty()), new ReadinessRules(1, Duration.ZERO, Duration.ZERO, List.of()), Optional.empty(), busName,
-                    Optional.empty(), aws.region(), aws.endpoint());
             EventBridgeEventPublisher publisher = new EventBridgeEventPublisher(EmitWiring.eventBridge(aws.region(), aws.endpoint()),
                     busName, clock);
-            FlushOutcome outcome = EmitWiring.assemble(db, publisher, Optional.empty(), settings, clock,
-                    new Metrics("cli", clock, line -> { }), Duration.ZERO).emitter().flush(bucket, p);
+            FlushBatch.Outcome outcome = new FlushBatch(new JdbcBatchRepository(db), publisher, clock).flush(bucket, p);
             switch (outcome.status()) {
                 case EMITTED -> {
                     terminal.line("fired " + bucket + "/" + p + " (batch " + outcome.batchId().orElseThrow() + ", trigger manual)");

@@ -10,7 +10,6 @@ import com.quiltdata.edp.emit.domain.Trigger;
 import com.quiltdata.edp.emit.port.BatchClaim;
 import com.quiltdata.edp.emit.port.BatchRepository;
 import com.quiltdata.edp.emit.port.BatchRepository.DueQuery;
-import com.quiltdata.edp.emit.port.BatchRepository.ManualClaim;
 import com.quiltdata.edp.emit.port.EventPublisher;
 import com.quiltdata.edp.emit.port.PublishResult;
 import com.quiltdata.edp.emit.port.ReadyFilter;
@@ -162,45 +161,6 @@ public final class ReadyBatchEmitter {
         return published;
     }
 
-    /**
-     * Fires the open batch of one prefix now, with trigger {@code manual}, whatever the rules and
-     * the filter say (the operator's {@code edp flush}). The batch is closed before it is
-     * published; if the bus refuses it, the next tick announces it.
-     */
-    public FlushOutcome flush(String bucket, String prefix) {
-        Instant lease = clock.instant().plus(MAX_LEASE);
-        ReadyBatch ready;
-        try (ManualClaim manual = batches.claimOpen(bucket, prefix)) {
-            if (manual instanceof ManualClaim.NoneOpen) {
-                LOG.info("flush found no open batch", "bucket", bucket, "prefix", prefix);
-                return new FlushOutcome(FlushOutcome.Status.NONE_OPEN, Optional.empty(), "no open batch");
-            }
-            if (manual instanceof ManualClaim.Busy) {
-                LOG.info("flush found the batch locked by a running tick", "bucket", bucket, "prefix", prefix);
-                return new FlushOutcome(FlushOutcome.Status.BUSY, Optional.empty(), "the open batch is being emitted by a tick");
-            }
-            BatchClaim claim = ((ManualClaim.Claimed) manual).claim();
-            ready = new ReadyBatch(claim.batches().get(0), Trigger.MANUAL);
-            claim.closeForAnnouncement(List.of(ready), clock.instant(), lease);
-            claim.commit();
-        }
-        UUID id = ready.batch().batchId();
-        PublishResult<PackageObjectsReady> result = publisher.publish(List.of(ready.event()));
-        if (result.published().isEmpty()) {
-            batches.finishAnnouncing(List.of(), List.of(id), clock.instant(), lease);
-            String reason = result.failed().isEmpty() ? "the bus could not be reached"
-                    : result.failed().get(0).code() + ": " + result.failed().get(0).message();
-            LOG.warn("flush publish failed; the next tick announces the batch", "bucket", bucket, "prefix", prefix,
-                    "batch_id", id.toString(), "reason", reason);
-            return new FlushOutcome(FlushOutcome.Status.PUBLISH_FAILED, Optional.of(id),
-                    reason + " (the batch is closed; the next emit tick announces it)");
-        }
-        batches.finishAnnouncing(List.of(id), List.of(), clock.instant(), lease);
-        LOG.info("emitted", "bucket", bucket, "prefix", prefix, "batch_id", id.toString(),
-                "trigger", Trigger.MANUAL.wireName(), "objects", ready.batch().objectCount(), "deleted", ready.batch().deletedCount());
-        return new FlushOutcome(FlushOutcome.Status.EMITTED, Optional.of(id), "emitted");
-    }
-
     private List<ReadyBatch> decide(BatchClaim claim, List<OpenBatch> due, Instant now, Tally tally) {
         Map<UUID, Conditions> conditions = new HashMap<>();
         List<UUID> needFilter = new ArrayList<>();
@@ -286,13 +246,10 @@ public final class ReadyBatchEmitter {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    /** The outcome of {@link #flush}. */
-    public record FlushOutcome(Status status, Optional<UUID> batchId, String detail) {
-        public enum Status { EMITTED, NONE_OPEN, BUSY, PUBLISH_FAILED }
-    }
-
-    /** What one tick of the emitter did. */
-    /** {@code republished} counts the emitted batches that an earlier invocation had closed and published or tried to. */
+    /**
+     * What one tick of the emitter did. {@code republished} counts the emitted batches that an
+     * earlier invocation had closed and published or tried to.
+     */
     public record EmitSummary(
             Map<Trigger, Integer> emittedByTrigger, int republished, int publishFailures, int held, boolean stoppedEarly,
             boolean interrupted, Optional<Duration> maxLag) {

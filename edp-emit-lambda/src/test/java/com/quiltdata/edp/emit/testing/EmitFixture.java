@@ -2,6 +2,7 @@ package com.quiltdata.edp.emit.testing;
 
 import com.quiltdata.edp.emit.Deadline;
 import com.quiltdata.edp.emit.EmitWiring;
+import com.quiltdata.edp.emit.FlushBatch;
 import com.quiltdata.edp.emit.ReadyBatchEmitter;
 import com.quiltdata.edp.emit.domain.ReadinessRules;
 import com.quiltdata.edp.emit.eventbridge.EventBridgeEventPublisher;
@@ -54,6 +55,10 @@ public final class EmitFixture implements AutoCloseable {
     public ReadyBatchEmitter emitter(ReadinessRules rules, Optional<ReadyFilter> filter, EventPublisher publisher) {
         return new ReadyBatchEmitter(new JdbcBatchRepository(database()), publisher, rules, filter, clock, Duration.ZERO,
                 EmitWiring.ROUND_SIZE);
+    }
+
+    public FlushBatch flusher() {
+        return new FlushBatch(new JdbcBatchRepository(database()), publisher(), clock);
     }
 
     public ReadyBatchEmitter.EmitSummary tick(ReadyBatchEmitter emitter) {
