@@ -101,4 +101,48 @@ class S3EventMessageTest {
         String badTime = Events.created("lab/run/a", 1, "01", Instant.EPOCH).replace("1970-01-01T00:00:00Z", "yesterday");
         assertTrue(((S3EventMessage.Parsed.Invalid) S3EventMessage.parse(badTime)).reason().contains("'time'"));
     }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> refusedByTheDatabase() {
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("detail.object.key", "lab/run/a%00b.csv",
+                        "field 'detail.object.key (decoded)' contains a NUL character (U+0000) at position 9"),
+                org.junit.jupiter.params.provider.Arguments.of("detail.object.key", "lab/run/a\u0000b.csv",
+                        "field 'detail.object.key' contains a NUL character (U+0000) at position 9"),
+                org.junit.jupiter.params.provider.Arguments.of("detail.object.etag", "ab\u0000",
+                        "field 'detail.object.etag' contains a NUL character (U+0000) at position 2"),
+                org.junit.jupiter.params.provider.Arguments.of("detail.object.version-id", "\ud800v",
+                        "field 'detail.object.version-id' is not valid Unicode: a lone surrogate at position 0"),
+                org.junit.jupiter.params.provider.Arguments.of("id", "e-\u00001",
+                        "field 'id' contains a NUL character (U+0000) at position 2"),
+                org.junit.jupiter.params.provider.Arguments.of("time", "+10000-01-01T00:00:00Z",
+                        "field 'time' is '+10000-01-01T00:00:00Z', outside the years 1 to 9999 that are stored"),
+                org.junit.jupiter.params.provider.Arguments.of("time", "-5000-01-01T00:00:00Z",
+                        "field 'time' is '-5000-01-01T00:00:00Z', outside the years 1 to 9999 that are stored"),
+                org.junit.jupiter.params.provider.Arguments.of("time", "+1000000000-01-01T00:00:00Z",
+                        "field 'time' is '+1000000000-01-01T00:00:00Z', outside the years 1 to 9999 that are stored"));
+    }
+
+    @ParameterizedTest(name = "{2}")
+    @MethodSource("refusedByTheDatabase")
+    void refusesAtParseTimeWhatTheDatabaseWouldRefuse(String field, String value, String reason) {
+        String body = Events.withField(Events.created("lab/run/a.csv", 7, "01", Instant.EPOCH), field, value);
+        S3EventMessage.Parsed parsed = S3EventMessage.parse(body);
+        assertInstanceOf(S3EventMessage.Parsed.Invalid.class, parsed, body);
+        assertEquals(reason, ((S3EventMessage.Parsed.Invalid) parsed).reason(), body);
+    }
+
+    @Test
+    void refusesAnEventIdOverTheBoundButKeepsUuids() {
+        String longId = Events.body("e".repeat(S3EventMessage.MAX_EVENT_ID_BYTES + 1), "Object Created", "lab/run/a", 1L, "01", Instant.EPOCH);
+        assertEquals("field 'id' is 257 bytes, over the limit of 256", ((S3EventMessage.Parsed.Invalid) S3EventMessage.parse(longId)).reason());
+        String uuid = Events.created("lab/run/a", 1, "01", Instant.EPOCH);
+        assertInstanceOf(S3EventMessage.Parsed.Event.class, S3EventMessage.parse(uuid));
+    }
+
+    @Test
+    void echoesAMegabyteSequencerOnlyInPart() {
+        String body = Events.created("lab/run/a", 1, "01", Instant.EPOCH).replace("\"sequencer\":\"01\"", "\"sequencer\":\"" + "z".repeat(1_000_000) + "\"");
+        String reason = ((S3EventMessage.Parsed.Invalid) S3EventMessage.parse(body)).reason();
+        assertEquals("sequencer is not hexadecimal: '" + "z".repeat(200) + "...[cut, 1000000 chars]'", reason);
+    }
 }
