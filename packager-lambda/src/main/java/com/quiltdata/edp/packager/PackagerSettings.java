@@ -2,6 +2,7 @@ package com.quiltdata.edp.packager;
 
 import com.quiltdata.edp.config.DatabaseSettings;
 import com.quiltdata.edp.config.Env;
+import com.quiltdata.edp.observe.Bounded;
 import com.quiltdata.edp.packager.manifest.HashType;
 import java.net.URI;
 import java.time.Duration;
@@ -25,7 +26,7 @@ public record PackagerSettings(
         DatabaseSettings database = DatabaseSettings.from(env);
         String topic = env.required("TOPIC_ARN");
         if (!topic.isEmpty() && !topic.startsWith("arn:")) {
-            env.problem("TOPIC_ARN must be an SNS topic ARN, got '" + topic + "'");
+            env.problem("TOPIC_ARN must be an SNS topic ARN, got " + Bounded.quoted(topic));
         }
         Optional<String> catalogUrl = env.optional("QUILT_CATALOG_URL");
         if (catalogUrl.isPresent() && !catalogUrl.get().matches("https?://[^\\s/]+(/\\S*)?")) {
@@ -39,7 +40,7 @@ public record PackagerSettings(
             try {
                 endpoint = Optional.of(URI.create(url.get()));
             } catch (IllegalArgumentException e) {
-                env.problem("AWS_ENDPOINT_URL is not a URL: '" + url.get() + "'");
+                env.problem("AWS_ENDPOINT_URL is not a URL: " + Bounded.quoted(url.get()));
             }
         }
         HashType checksum = HashType.SHA2_256_CHUNKED;
@@ -47,7 +48,7 @@ public record PackagerSettings(
         try {
             checksum = HashType.parse(checksumName);
         } catch (IllegalArgumentException e) {
-            env.problem("MANIFEST_CHECKSUM must be one of " + HashType.names() + ", got '" + checksumName + "'");
+            env.problem("MANIFEST_CHECKSUM must be one of " + HashType.names() + ", got " + Bounded.quoted(checksumName));
         }
         env.validate();
         return new PackagerSettings(database, topic, catalogUrl, delay, region, endpoint, checksum);
