@@ -102,28 +102,18 @@ class S3EventMessageTest {
         assertTrue(((S3EventMessage.Parsed.Invalid) S3EventMessage.parse(badTime)).reason().contains("'time'"));
     }
 
-    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> refusedByTheDatabase() {
-        return java.util.stream.Stream.of(
-                org.junit.jupiter.params.provider.Arguments.of("detail.object.key", "lab/run/a%00b.csv",
-                        "field 'detail.object.key (decoded)' contains a NUL character (U+0000) at position 9"),
-                org.junit.jupiter.params.provider.Arguments.of("detail.object.key", "lab/run/a\u0000b.csv",
-                        "field 'detail.object.key' contains a NUL character (U+0000) at position 9"),
-                org.junit.jupiter.params.provider.Arguments.of("detail.object.etag", "ab\u0000",
-                        "field 'detail.object.etag' contains a NUL character (U+0000) at position 2"),
-                org.junit.jupiter.params.provider.Arguments.of("detail.object.version-id", "\ud800v",
-                        "field 'detail.object.version-id' is not valid Unicode: a lone surrogate at position 0"),
-                org.junit.jupiter.params.provider.Arguments.of("id", "e-\u00001",
-                        "field 'id' contains a NUL character (U+0000) at position 2"),
-                org.junit.jupiter.params.provider.Arguments.of("time", "+10000-01-01T00:00:00Z",
-                        "field 'time' is '+10000-01-01T00:00:00Z', outside the years 1 to 9999 that are stored"),
-                org.junit.jupiter.params.provider.Arguments.of("time", "-5000-01-01T00:00:00Z",
-                        "field 'time' is '-5000-01-01T00:00:00Z', outside the years 1 to 9999 that are stored"),
-                org.junit.jupiter.params.provider.Arguments.of("time", "+1000000000-01-01T00:00:00Z",
-                        "field 'time' is '+1000000000-01-01T00:00:00Z', outside the years 1 to 9999 that are stored"));
-    }
-
+    /** Field, value, reason; NULs are written as octal escapes, the lone surrogate as a Unicode escape. */
     @ParameterizedTest(name = "{2}")
-    @MethodSource("refusedByTheDatabase")
+    @CsvSource(delimiter = '|', value = {
+        "detail.object.key        | lab/run/a%00b.csv           | field 'detail.object.key (decoded)' contains a NUL character (U+0000) at position 9",
+        "detail.object.key        | lab/run/a\0b.csv            | field 'detail.object.key' contains a NUL character (U+0000) at position 9",
+        "detail.object.etag       | a\0b                        | field 'detail.object.etag' contains a NUL character (U+0000) at position 1",
+        "detail.object.version-id | \ud800v                     | field 'detail.object.version-id' is not valid Unicode: a lone surrogate at position 0",
+        "id                       | e-\0-1                      | field 'id' contains a NUL character (U+0000) at position 2",
+        "time                     | +10000-01-01T00:00:00Z      | field 'time' is '+10000-01-01T00:00:00Z', outside the years 1 to 9999 that are stored",
+        "time                     | -5000-01-01T00:00:00Z       | field 'time' is '-5000-01-01T00:00:00Z', outside the years 1 to 9999 that are stored",
+        "time                     | +1000000000-01-01T00:00:00Z | field 'time' is '+1000000000-01-01T00:00:00Z', outside the years 1 to 9999 that are stored",
+    })
     void refusesAtParseTimeWhatTheDatabaseWouldRefuse(String field, String value, String reason) {
         String body = Events.withField(Events.created("lab/run/a.csv", 7, "01", Instant.EPOCH), field, value);
         S3EventMessage.Parsed parsed = S3EventMessage.parse(body);
