@@ -169,4 +169,22 @@ class RejectedRecordsTest {
         assertEquals(List.of("msg-0", "msg-1", "msg-2"), failed);
         assertEquals(0L, db.scalar("SELECT count(*) FROM object_event"));
     }
+
+    @Test
+    void anIndexEntryTooLargeIsARefusalToo() {
+        // Given an index on etags, which the parser does not bound: a 3 KB random etag exceeds a btree entry (SQLState 54000)
+        db.execute("CREATE INDEX object_event_by_etag ON object_event (etag)");
+        List<String> bodies = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            bodies.add(valid(i));
+        }
+        bodies.add(4, with("detail.object.etag", randomText(3072)));
+
+        // When
+        List<String> failed = StoreHandlerTest.failed(handler.handleRequest(StoreHandlerTest.sqs(bodies.toArray(String[]::new)), null));
+
+        // Then
+        assertEquals(List.of("msg-4"), failed);
+        assertEquals(6L, db.scalar("SELECT count(*) FROM object_event"));
+    }
 }
