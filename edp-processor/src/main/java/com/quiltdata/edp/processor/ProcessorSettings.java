@@ -163,7 +163,7 @@ public record ProcessorSettings(
             case "edp" -> JqExecutionFilter.InputShape.EDP;
             case "s3" -> JqExecutionFilter.InputShape.S3_OBJECTS;
             default -> {
-                env.problem("EXECUTION_FILTER_INPUT must be edp or s3, got '" + shapeName + "'");
+                env.problem("EXECUTION_FILTER_INPUT must be edp or s3, got " + Bounded.quoted(shapeName));
                 yield defaultShape;
             }
         };

@@ -30,7 +30,7 @@ public record PackagerSettings(
         }
         Optional<String> catalogUrl = env.optional("QUILT_CATALOG_URL");
         if (catalogUrl.isPresent() && !catalogUrl.get().matches("https?://[^\\s/]+(/\\S*)?")) {
-            env.problem("QUILT_CATALOG_URL must be the catalog's URL, such as https://quilt.example.com, got '" + catalogUrl.get() + "'");
+            env.problem("QUILT_CATALOG_URL must be the catalog's URL, such as https://quilt.example.com, got " + Bounded.quoted(catalogUrl.get()));
         }
         Duration delay = env.seconds("PACKAGE_READY_DELAY", 0, 0);
         String region = env.string("AWS_REGION", "us-east-1");
