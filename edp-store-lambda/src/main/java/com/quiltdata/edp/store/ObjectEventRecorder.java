@@ -16,7 +16,7 @@ import java.util.Set;
 /**
  * The store use case for one SQS batch: validate and place every message, record the placeable
  * events in one go, and say which messages failed. A malformed message fails alone; so does an
- * event the store refuses, found by halving the batch (ADR 0006). A store failure fails every
+ * event the store refuses, found by halving the batch (ADR 0008). A store failure fails every
  * message that carried an event, so SQS retries them.
  */
 public final class ObjectEventRecorder {

@@ -17,7 +17,7 @@ import java.time.format.DateTimeParseException;
 /**
  * Reads one SQS message body: an EventBridge envelope carrying an S3 object event. This is the
  * edge where JSON becomes an {@link ObjectEvent} and where the key is decoded, once. It also
- * refuses here everything PostgreSQL would refuse later (ADR 0006): such a record fails alone,
+ * refuses here everything PostgreSQL would refuse later (ADR 0008): such a record fails alone,
  * with a reason, instead of failing the transaction of its whole SQS batch.
  */
 public final class S3EventMessage {

@@ -328,7 +328,7 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
     }
 
     /**
-     * Byte totals stop at bigint's maximum instead of wrapping negative (ADR 0006): a total of
+     * Byte totals stop at bigint's maximum instead of wrapping negative (ADR 0008): a total of
      * 2^63-1 reads as "at least 8 EiB". The batch upsert caps the stored total the same way.
      */
     static long saturatedAdd(long a, long b) {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Records that parse but that PostgreSQL would refuse, each sent among 24 valid events of one
  * SQS batch with the template's batch size and redrive limit: only the refused record reaches
- * the DLQ, every valid event is stored and packaged (issue 12, item 2; ADR 0006).
+ * the DLQ, every valid event is stored and packaged (issue 12, item 2; ADR 0008).
  */
 class StoreRejectedRecordFaultTest {
     static final int VALID_PER_ROUND = 24;
