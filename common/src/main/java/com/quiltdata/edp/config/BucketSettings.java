@@ -1,6 +1,7 @@
 package com.quiltdata.edp.config;
 
 import com.quiltdata.edp.domain.PrefixRule;
+import com.quiltdata.edp.observe.Bounded;
 import java.util.List;
 
 /** The monitored bucket(s) and how their keys group into prefixes. */
@@ -13,7 +14,7 @@ public record BucketSettings(List<String> bucketNames, PrefixRule prefixRule) {
         }
         for (String bucket : buckets) {
             if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
-                env.problem("BUCKET_NAMES contains '" + bucket + "', which is not a valid S3 bucket name");
+                env.problem("BUCKET_NAMES contains " + Bounded.quoted(bucket) + ", which is not a valid S3 bucket name");
             }
         }
         return new BucketSettings(buckets, prefixRule(env));

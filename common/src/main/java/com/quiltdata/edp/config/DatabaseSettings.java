@@ -3,6 +3,7 @@ package com.quiltdata.edp.config;
 import static com.quiltdata.edp.postgres.ConnectionOptions.DEFAULT_CONNECT_TIMEOUT;
 import static com.quiltdata.edp.postgres.ConnectionOptions.DEFAULT_SOCKET_TIMEOUT;
 
+import com.quiltdata.edp.observe.Bounded;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ public record DatabaseSettings(
         if (url.isPresent()) {
             jdbcUrl = url.get();
             if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
-                env.problem("DB_URL must start with jdbc:postgresql:, got '" + jdbcUrl + "'");
+                env.problem("DB_URL must start with jdbc:postgresql:, got " + Bounded.quoted(jdbcUrl));
             }
         } else {
             String host = env.required("DB_HOST");
@@ -48,7 +49,7 @@ public record DatabaseSettings(
             env.problem("DB_SECRET_ARN (deployed) or DB_PASSWORD (local) is required");
         }
         if (secretArn.isPresent() && !secretArn.get().startsWith("arn:")) {
-            env.problem("DB_SECRET_ARN must be a Secrets Manager ARN, got '" + secretArn.get() + "'");
+            env.problem("DB_SECRET_ARN must be a Secrets Manager ARN, got " + Bounded.quoted(secretArn.get()));
         }
         Duration connectTimeout = env.seconds("DB_CONNECT_TIMEOUT", DEFAULT_CONNECT_TIMEOUT.toSeconds(), 1);
         Duration socketTimeout = env.seconds("DB_SOCKET_TIMEOUT", DEFAULT_SOCKET_TIMEOUT.toSeconds(), 1);
@@ -63,7 +64,7 @@ public record DatabaseSettings(
     private static String tls(Env env) {
         String mode = env.string("DB_SSLMODE", "require");
         if (!SSL_MODES.contains(mode)) {
-            env.problem("DB_SSLMODE must be one of disable, allow, prefer, require, verify-ca, verify-full, got '" + mode + "'");
+            env.problem("DB_SSLMODE must be one of disable, allow, prefer, require, verify-ca, verify-full, got " + Bounded.quoted(mode));
             return "sslmode=require";
         }
         Optional<String> rootCert = env.optional("DB_SSLROOTCERT");

@@ -1,5 +1,6 @@
 package com.quiltdata.edp.config;
 
+import com.quiltdata.edp.observe.Bounded;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -51,7 +52,7 @@ public final class Env {
             }
             return parsed;
         } catch (NumberFormatException e) {
-            problems.add(name + " must be a whole number, got '" + value.get() + "'");
+            problems.add(name + " must be a whole number, got " + Bounded.quoted(value.get()));
             return defaultValue;
         }
     }

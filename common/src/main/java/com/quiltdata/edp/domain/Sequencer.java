@@ -1,5 +1,6 @@
 package com.quiltdata.edp.domain;
 
+import com.quiltdata.edp.observe.Bounded;
 import java.util.Locale;
 
 /**
@@ -16,7 +17,7 @@ public final class Sequencer {
     public static String normalize(String sequencer) {
         String s = sequencer == null ? "" : sequencer.trim().toLowerCase(Locale.ROOT);
         if (!isHex(s)) {
-            throw new IllegalArgumentException("sequencer is not hexadecimal: '" + sequencer + "'");
+            throw new IllegalArgumentException("sequencer is not hexadecimal: " + Bounded.quoted(sequencer));
         }
         if (s.length() > WIDTH) {
             throw new IllegalArgumentException("sequencer longer than " + WIDTH + " characters");

@@ -52,7 +52,9 @@ public final class Log {
         line.put("component", component);
         line.put("message", message);
         for (int i = 0; i + 1 < keyValues.length; i += 2) {
-            line.put(String.valueOf(keyValues[i]), keyValues[i + 1]);
+            Object value = keyValues[i + 1];
+            line.put(String.valueOf(keyValues[i]), value instanceof CharSequence text
+                    ? Bounded.cut(text.toString(), Bounded.MAX_LOG_VALUE_CHARS) : value);
         }
         out.println(Json.write(line));
     }

@@ -1,5 +1,6 @@
 package com.quiltdata.edp.cli;
 
+import com.quiltdata.edp.observe.Bounded;
 import com.quiltdata.edp.packager.manifest.HashType;
 import picocli.CommandLine.Option;
 
@@ -14,7 +15,7 @@ public final class ChecksumOption {
         try {
             return HashType.parse(checksum);
         } catch (IllegalArgumentException e) {
-            throw new UsageException("--checksum must be one of " + HashType.names() + ", got '" + checksum + "'",
+            throw new UsageException("--checksum must be one of " + HashType.names() + ", got " + Bounded.quoted(checksum),
                     "--checksum CRC64NVME, or leave it out for sha2-256-chunked");
         }
     }

@@ -1,5 +1,6 @@
 package com.quiltdata.edp.cli;
 
+import com.quiltdata.edp.observe.Bounded;
 import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -28,13 +29,13 @@ public final class DurationConverter implements ITypeConverter<Duration> {
                 }
             }, value);
         } catch (NumberFormatException e) {
-            throw new TypeConversionException("'" + value + "' is not a duration; write seconds (300) or 90s, 5m, 2h");
+            throw new TypeConversionException(Bounded.quoted(value) + " is not a duration; write seconds (300) or 90s, 5m, 2h");
         }
     }
 
     private static Duration check(Duration d, String value) {
         if (d.isNegative()) {
-            throw new TypeConversionException("'" + value + "' is negative; durations are 0 or more");
+            throw new TypeConversionException(Bounded.quoted(value) + " is negative; durations are 0 or more");
         }
         return d;
     }

@@ -3,6 +3,7 @@ package com.quiltdata.edp.cli;
 import com.quiltdata.edp.cli.local.EmbeddedDatabase;
 import com.quiltdata.edp.cli.local.LocalFolder;
 import com.quiltdata.edp.cli.local.LocalPipeline;
+import com.quiltdata.edp.observe.Bounded;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -164,7 +165,7 @@ public final class LocalCommand implements Callable<Integer> {
             }
             for (String s : sentinels) {
                 if (s.contains("/")) {
-                    throw new UsageException("--sentinel takes file names without '/', got '" + s + "'", "for example --sentinel _SUCCESS");
+                    throw new UsageException("--sentinel takes file names without '/', got " + Bounded.quoted(s), "for example --sentinel _SUCCESS");
                 }
             }
             return new LocalPipeline.Rules(depth, count, quiet, maxAge, List.copyOf(ignores), List.copyOf(sentinels),

@@ -1,6 +1,7 @@
 package com.quiltdata.edp.cli;
 
 import com.quiltdata.edp.aws.AwsClients;
+import com.quiltdata.edp.observe.Bounded;
 import java.net.URI;
 import java.util.Optional;
 import picocli.CommandLine.Option;
@@ -38,7 +39,7 @@ public final class S3Options {
     /** Splits {@code s3://bucket/prefix} into bucket and prefix (which may be empty). */
     public static String[] bucketAndPrefix(String url, String command) {
         if (url == null || !url.startsWith("s3://") || url.length() <= 5 || url.charAt(5) == '/') {
-            throw new UsageException("expected s3://bucket/prefix, got '" + url + "'",
+            throw new UsageException("expected s3://bucket/prefix, got " + Bounded.quoted(url),
                     "for example: edp " + command + " s3://my-bucket/lab/run-7/");
         }
         String rest = url.substring(5);

@@ -4,6 +4,7 @@ import com.quiltdata.edp.config.DatabaseSettings;
 import com.quiltdata.edp.config.Env;
 import com.quiltdata.edp.emit.domain.ReadinessRules;
 import com.quiltdata.edp.emit.jq.JqReadyFilter;
+import com.quiltdata.edp.observe.Bounded;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +36,7 @@ public record EmitSettings(
         String bus = env.required("EVENT_BUS_NAME");
         Optional<String> share = env.optional("FILE_GATEWAY_SHARE_ARN");
         if (share.isPresent() && !share.get().matches("arn:aws[a-z-]*:storagegateway:.+:share/.+")) {
-            env.problem("FILE_GATEWAY_SHARE_ARN must be a Storage Gateway file share ARN, got '" + share.get() + "'");
+            env.problem("FILE_GATEWAY_SHARE_ARN must be a Storage Gateway file share ARN, got " + Bounded.quoted(share.get()));
         }
         String region = env.string("AWS_REGION", "us-east-1");
         Optional<URI> endpoint = Optional.empty();
@@ -48,7 +49,7 @@ public record EmitSettings(
                 }
                 endpoint = Optional.of(uri);
             } catch (IllegalArgumentException e) {
-                env.problem("AWS_ENDPOINT_URL must be a URL such as http://localhost:4566, got '" + endpointText.get() + "'");
+                env.problem("AWS_ENDPOINT_URL must be a URL such as http://localhost:4566, got " + Bounded.quoted(endpointText.get()));
             }
         }
         env.validate();
@@ -63,7 +64,7 @@ public record EmitSettings(
         List<String> sentinels = env.list("BUCKET_READY_SENTINELS");
         for (String sentinel : sentinels) {
             if (sentinel.contains("/")) {
-                env.problem("BUCKET_READY_SENTINELS entries are file names without '/', got '" + sentinel + "'");
+                env.problem("BUCKET_READY_SENTINELS entries are file names without '/', got " + Bounded.quoted(sentinel));
             }
         }
         return new ReadinessRules(count, quiet, maxAge, sentinels);

@@ -3,6 +3,7 @@ package com.quiltdata.edp.processor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.quiltdata.edp.config.Env;
 import com.quiltdata.edp.json.Json;
+import com.quiltdata.edp.observe.Bounded;
 import com.quiltdata.edp.processor.domain.MatchKeys;
 import com.quiltdata.edp.processor.domain.ProcessBatch;
 import com.quiltdata.edp.processor.domain.TriggerKey;
@@ -93,7 +94,7 @@ public record ProcessorSettings(
         Optional<JqExecutionFilter> filter = executionFilter(env);
         Optional<String> target = env.optional("TARGET_BUCKET");
         if (target.isPresent() && !BUCKET.matcher(target.get()).matches()) {
-            env.problem("TARGET_BUCKET is not a bucket name: '" + target.get() + "'");
+            env.problem("TARGET_BUCKET is not a bucket name: " + Bounded.quoted(target.get()));
         }
         ProcessBatch.VariableNames names = new ProcessBatch.VariableNames(
                 variableName(env, "ROOT_FOLDER_VAR", "ROOT_FOLDER"),
@@ -107,7 +108,7 @@ public record ProcessorSettings(
         Path workDir = env.optional("WORK_DIR").map(Path::of).orElse(defaultWorkDir);
         Optional<String> topic = env.optional("TOPIC_ARN");
         if (topic.isPresent() && !topic.get().startsWith("arn:")) {
-            env.problem("TOPIC_ARN must be an SNS topic ARN, got '" + topic.get() + "'");
+            env.problem("TOPIC_ARN must be an SNS topic ARN, got " + Bounded.quoted(topic.get()));
         }
         Optional<String> queue = env.optional("SQS_QUEUE_URL");
         int maxMessages = env.integer("SQS_MAX_MESSAGES", 1, 1, 10);
@@ -162,7 +163,7 @@ public record ProcessorSettings(
             case "edp" -> JqExecutionFilter.InputShape.EDP;
             case "s3" -> JqExecutionFilter.InputShape.S3_OBJECTS;
             default -> {
-                env.problem("EXECUTION_FILTER_INPUT must be edp or s3, got '" + shapeName + "'");
+                env.problem("EXECUTION_FILTER_INPUT must be edp or s3, got " + Bounded.quoted(shapeName));
                 yield defaultShape;
             }
         };
@@ -239,7 +240,7 @@ public record ProcessorSettings(
             }
             return Optional.of(uri);
         } catch (IllegalArgumentException e) {
-            env.problem(name + " is not a URL: '" + url.get() + "'");
+            env.problem(name + " is not a URL: " + Bounded.quoted(url.get()));
             return fallback;
         }
     }
@@ -247,7 +248,7 @@ public record ProcessorSettings(
     private static String variableName(Env env, String name, String defaultValue) {
         String value = env.string(name, defaultValue);
         if (!VARIABLE.matcher(value).matches()) {
-            env.problem(name + " must be an environment variable name, got '" + value + "'");
+            env.problem(name + " must be an environment variable name, got " + Bounded.quoted(value));
             return defaultValue;
         }
         return value;

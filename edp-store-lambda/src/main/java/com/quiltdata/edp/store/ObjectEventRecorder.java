@@ -3,6 +3,7 @@ package com.quiltdata.edp.store;
 import com.quiltdata.edp.config.BucketSettings;
 import com.quiltdata.edp.domain.ObjectEvent;
 import com.quiltdata.edp.domain.Placement;
+import com.quiltdata.edp.observe.Bounded;
 import com.quiltdata.edp.observe.Log;
 import com.quiltdata.edp.observe.Metrics;
 import java.time.Clock;
@@ -14,8 +15,9 @@ import java.util.Set;
 
 /**
  * The store use case for one SQS batch: validate and place every message, record the placeable
- * events in one go, and say which messages failed. A malformed message fails alone; a store
- * failure fails every message that carried an event, so SQS retries them.
+ * events in one go, and say which messages failed. A malformed message fails alone; so does an
+ * event the store refuses, found by halving the batch (ADR 0008). A store failure fails every
+ * message that carried an event, so SQS retries them.
  */
 public final class ObjectEventRecorder {
     private static final Log LOG = Log.of("store");
@@ -41,8 +43,7 @@ public final class ObjectEventRecorder {
     public Outcome record(List<Message> messages) {
         Instant arrivedAt = clock.instant();
         Set<String> failed = new LinkedHashSet<>();
-        List<String> carriers = new ArrayList<>();
-        List<ObjectEventStore.PlacedEvent> placed = new ArrayList<>();
+        List<Carried> placed = new ArrayList<>();
         int ignored = 0;
         for (Message message : messages) {
             S3EventMessage.Parsed parsed = S3EventMessage.parse(message.body());
@@ -54,14 +55,13 @@ public final class ObjectEventRecorder {
             } else if (parsed instanceof S3EventMessage.Parsed.Event e) {
                 ObjectEvent event = e.event();
                 if (!settings.monitors(event.bucket())) {
-                    reject(failed, message.messageId(), "bucket '" + event.bucket() + "' is not monitored (BUCKET_NAMES="
+                    reject(failed, message.messageId(), "bucket " + Bounded.quoted(event.bucket()) + " is not monitored (BUCKET_NAMES="
                             + String.join(",", settings.bucketNames()) + ")");
                     continue;
                 }
                 Placement placement = settings.prefixRule().place(event.key());
                 if (placement instanceof Placement.InPrefix in) {
-                    placed.add(new ObjectEventStore.PlacedEvent(event, in.prefix()));
-                    carriers.add(message.messageId());
+                    placed.add(new Carried(message.messageId(), new ObjectEventStore.PlacedEvent(event, in.prefix())));
                 } else {
                     ignored++;
                     LOG.info("key ignored", "messageId", message.messageId(), "bucket", event.bucket(), "key", event.key(),
@@ -69,15 +69,11 @@ public final class ObjectEventRecorder {
                 }
             }
         }
-        ObjectEventStore.Recorded recorded = new ObjectEventStore.Recorded(0, 0, 0, 0);
+        Attempts attempts = new Attempts(failed);
         if (!placed.isEmpty()) {
-            try {
-                recorded = store.record(placed, arrivedAt);
-            } catch (ObjectEventStore.StoreUnavailableException ex) {
-                LOG.error("batch not recorded, messages will be retried", "messages", carriers.size(), "reason", ex.getMessage());
-                failed.addAll(carriers);
-            }
+            recordIsolatingRefused(placed, arrivedAt, attempts);
         }
+        ObjectEventStore.Recorded recorded = attempts.recorded;
         metrics.count("EventsStored", recorded.stored())
                 .count("EventsDuplicate", recorded.duplicates())
                 .count("EventsStale", recorded.stale())
@@ -86,6 +82,56 @@ public final class ObjectEventRecorder {
         LOG.info("batch recorded", "messages", messages.size(), "stored", recorded.stored(), "duplicates", recorded.duplicates(),
                 "stale", recorded.stale(), "ignored", ignored, "failed", failed.size(), "batches", recorded.batchesTouched());
         return new Outcome(List.copyOf(failed), recorded, ignored);
+    }
+
+    /** An event and the message that carried it. */
+    private record Carried(String messageId, ObjectEventStore.PlacedEvent event) {}
+
+    /** What the store calls of one SQS batch have recorded so far, and whether the store is reachable. */
+    private static final class Attempts {
+        final Set<String> failed;
+        ObjectEventStore.Recorded recorded = new ObjectEventStore.Recorded(0, 0, 0, 0);
+        boolean storeUnavailable;
+
+        Attempts(Set<String> failed) {
+            this.failed = failed;
+        }
+
+        void add(ObjectEventStore.Recorded r) {
+            recorded = new ObjectEventStore.Recorded(recorded.stored() + r.stored(), recorded.duplicates() + r.duplicates(),
+                    recorded.stale() + r.stale(), recorded.batchesTouched() + r.batchesTouched());
+        }
+    }
+
+    /**
+     * Records the events in one store call. When the store refuses the data of some event, each
+     * half is recorded on its own, down to the single events it refuses, so the others commit and
+     * only the refused ones fail: k refused events among n cost about 2k log2(n) store calls.
+     * Once the store is unavailable, what is left is failed without trying.
+     */
+    private void recordIsolatingRefused(List<Carried> events, Instant arrivedAt, Attempts attempts) {
+        List<String> carriers = events.stream().map(Carried::messageId).toList();
+        if (attempts.storeUnavailable) {
+            attempts.failed.addAll(carriers);
+            return;
+        }
+        try {
+            attempts.add(store.record(events.stream().map(Carried::event).toList(), arrivedAt));
+        } catch (ObjectEventStore.StoreUnavailableException ex) {
+            LOG.error("batch not recorded, messages will be retried", "messages", carriers.size(), "reason", ex.getMessage());
+            attempts.storeUnavailable = true;
+            attempts.failed.addAll(carriers);
+        } catch (ObjectEventStore.EventsRefusedException ex) {
+            if (events.size() == 1) {
+                reject(attempts.failed, carriers.get(0), "the database refused the event: " + ex.getMessage());
+                return;
+            }
+            LOG.warn("the database refused an event, recording the batch in halves to find it", "messages", carriers.size(),
+                    "reason", ex.getMessage());
+            int half = events.size() / 2;
+            recordIsolatingRefused(events.subList(0, half), arrivedAt, attempts);
+            recordIsolatingRefused(events.subList(half, events.size()), arrivedAt, attempts);
+        }
     }
 
     private static void reject(Set<String> failed, String messageId, String reason) {

@@ -13,6 +13,7 @@ public interface ObjectEventStore {
      * opening one where none is open.
      *
      * @throws StoreUnavailableException when nothing could be recorded (retry later)
+     * @throws EventsRefusedException when the store refused the data of some event; nothing was recorded
      */
     Recorded record(List<PlacedEvent> events, Instant arrivedAt);
 
@@ -21,6 +22,16 @@ public interface ObjectEventStore {
 
     /** How many events were new and applied, already seen, or superseded by a newer sequencer. */
     record Recorded(int stored, int duplicates, int stale, int batchesTouched) {}
+
+    /**
+     * The store refused what some event carries (a value it cannot hold, a constraint it breaks):
+     * the same events would be refused again, so retrying them all cannot help. Nothing was recorded.
+     */
+    final class EventsRefusedException extends RuntimeException {
+        public EventsRefusedException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 
     /** The store failed as a whole (connection lost, database down); nothing was recorded. */
     final class StoreUnavailableException extends RuntimeException {

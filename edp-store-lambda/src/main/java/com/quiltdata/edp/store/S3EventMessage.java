@@ -7,18 +7,31 @@ import com.quiltdata.edp.domain.ObjectEvent;
 import com.quiltdata.edp.domain.S3Keys;
 import com.quiltdata.edp.domain.Sequencer;
 import com.quiltdata.edp.json.Json;
+import com.quiltdata.edp.observe.Bounded;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
 /**
  * Reads one SQS message body: an EventBridge envelope carrying an S3 object event. This is the
- * edge where JSON becomes an {@link ObjectEvent} and where the key is decoded, once.
+ * edge where JSON becomes an {@link ObjectEvent} and where the key is decoded, once. It also
+ * refuses here everything PostgreSQL would refuse later (ADR 0008): such a record fails alone,
+ * with a reason, instead of failing the transaction of its whole SQS batch.
  */
 public final class S3EventMessage {
     public static final String OBJECT_CREATED = "Object Created";
     public static final String OBJECT_DELETED = "Object Deleted";
+
+    /**
+     * EventBridge ids are UUIDs. The bound keeps the primary key's index entry far below
+     * PostgreSQL's limit of about 2.7 KB (a third of a page).
+     */
+    public static final int MAX_EVENT_ID_BYTES = 256;
+    /** PostgreSQL has no year 0 and its text form of a timestamp has four year digits. */
+    static final Instant EARLIEST_TIME = Instant.parse("0001-01-01T00:00:00Z");
+    static final Instant LATEST_TIME = Instant.parse("9999-12-31T23:59:59.999999Z");
 
     private S3EventMessage() {}
 
@@ -62,11 +75,11 @@ public final class S3EventMessage {
         }
         String source = f.source == null ? "" : f.source;
         if (!"aws.s3".equals(source)) {
-            return new Parsed.Invalid("source is '" + source + "', expected 'aws.s3'");
+            return new Parsed.Invalid("source is " + Bounded.quoted(source) + ", expected 'aws.s3'");
         }
         boolean created = OBJECT_CREATED.equals(f.detailType);
         if (!created && !OBJECT_DELETED.equals(f.detailType)) {
-            return new Parsed.Ignored("detail-type '" + f.detailType + "'");
+            return new Parsed.Ignored("detail-type " + Bounded.quoted(f.detailType));
         }
         try {
             return new Parsed.Event(toEvent(f, created));
@@ -181,11 +194,20 @@ public final class S3EventMessage {
     }
 
     private static ObjectEvent toEvent(Fields f, boolean created) {
-        String id = required(f.id, "id");
+        String id = storable(required(f.id, "id"), "id");
+        int idBytes = id.getBytes(StandardCharsets.UTF_8).length;
+        if (idBytes > MAX_EVENT_ID_BYTES) {
+            throw new IllegalArgumentException("field 'id' is " + idBytes + " bytes, over the limit of " + MAX_EVENT_ID_BYTES);
+        }
         Instant time = instant(required(f.time, "time"));
-        String bucket = required(f.bucket, "detail.bucket.name");
-        String rawKey = required(f.key, "detail.object.key");
-        String key = S3Keys.decode(rawKey);
+        if (time.isBefore(EARLIEST_TIME) || time.isAfter(LATEST_TIME)) {
+            throw new IllegalArgumentException("field 'time' is " + Bounded.quoted(f.time)
+                    + ", outside the years 1 to 9999 that are stored");
+        }
+        String bucket = storable(required(f.bucket, "detail.bucket.name"), "detail.bucket.name");
+        String rawKey = storable(required(f.key, "detail.object.key"), "detail.object.key");
+        // a NUL can also arrive form-encoded, as %00
+        String key = storable(S3Keys.decode(rawKey), "detail.object.key (decoded)");
         if (f.sizeInvalid) {
             throw new IllegalArgumentException("detail.object.size is not a non-negative number");
         }
@@ -199,8 +221,8 @@ public final class S3EventMessage {
                 rawKey,
                 created ? ObjectEvent.Kind.CREATED : ObjectEvent.Kind.DELETED,
                 f.size,
-                f.etag,
-                f.versionId,
+                storable(f.etag, "detail.object.etag"),
+                storable(f.versionId, "detail.object.version-id"),
                 Sequencer.normalize(f.sequencer),
                 time);
     }
@@ -216,7 +238,29 @@ public final class S3EventMessage {
         try {
             return Instant.parse(text);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("field 'time' is not an ISO-8601 instant: '" + text + "'");
+            throw new IllegalArgumentException("field 'time' is not an ISO-8601 instant: " + Bounded.quoted(text));
         }
+    }
+
+    /**
+     * The text, if PostgreSQL can store it as it is: text cannot hold U+0000, and a lone UTF-16
+     * surrogate (legal in JSON escapes) has no UTF-8 form, so the driver would store a '?' instead.
+     */
+    private static String storable(String value, String path) {
+        if (value == null) {
+            return null;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == 0) {
+                throw new IllegalArgumentException("field '" + path + "' contains a NUL character (U+0000) at position " + i);
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException("field '" + path + "' is not valid Unicode: a lone surrogate at position " + i);
+            }
+        }
+        return value;
     }
 }

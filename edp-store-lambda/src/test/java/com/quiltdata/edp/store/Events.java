@@ -46,4 +46,13 @@ public final class Events {
         envelope.put("detail", detail);
         return Json.write(envelope);
     }
+
+    /** The body with one field of the envelope, or of {@code detail.object.}, set to a text value. */
+    public static String withField(String body, String field, String value) {
+        com.fasterxml.jackson.databind.node.ObjectNode tree = (com.fasterxml.jackson.databind.node.ObjectNode) Json.parse(body);
+        com.fasterxml.jackson.databind.node.ObjectNode target = field.startsWith("detail.object.")
+                ? (com.fasterxml.jackson.databind.node.ObjectNode) tree.path("detail").path("object") : tree;
+        target.put(field.substring(field.lastIndexOf('.') + 1), value);
+        return Json.write(tree);
+    }
 }

@@ -101,4 +101,38 @@ class S3EventMessageTest {
         String badTime = Events.created("lab/run/a", 1, "01", Instant.EPOCH).replace("1970-01-01T00:00:00Z", "yesterday");
         assertTrue(((S3EventMessage.Parsed.Invalid) S3EventMessage.parse(badTime)).reason().contains("'time'"));
     }
+
+    /** Field, value, reason; NULs are written as octal escapes, the lone surrogate as a Unicode escape. */
+    @ParameterizedTest(name = "{2}")
+    @CsvSource(delimiter = '|', value = {
+        "detail.object.key        | lab/run/a%00b.csv           | field 'detail.object.key (decoded)' contains a NUL character (U+0000) at position 9",
+        "detail.object.key        | lab/run/a\0b.csv            | field 'detail.object.key' contains a NUL character (U+0000) at position 9",
+        "detail.object.etag       | a\0b                        | field 'detail.object.etag' contains a NUL character (U+0000) at position 1",
+        "detail.object.version-id | \ud800v                     | field 'detail.object.version-id' is not valid Unicode: a lone surrogate at position 0",
+        "id                       | e-\0-1                      | field 'id' contains a NUL character (U+0000) at position 2",
+        "time                     | +10000-01-01T00:00:00Z      | field 'time' is '+10000-01-01T00:00:00Z', outside the years 1 to 9999 that are stored",
+        "time                     | -5000-01-01T00:00:00Z       | field 'time' is '-5000-01-01T00:00:00Z', outside the years 1 to 9999 that are stored",
+        "time                     | +1000000000-01-01T00:00:00Z | field 'time' is '+1000000000-01-01T00:00:00Z', outside the years 1 to 9999 that are stored",
+    })
+    void refusesAtParseTimeWhatTheDatabaseWouldRefuse(String field, String value, String reason) {
+        String body = Events.withField(Events.created("lab/run/a.csv", 7, "01", Instant.EPOCH), field, value);
+        S3EventMessage.Parsed parsed = S3EventMessage.parse(body);
+        assertInstanceOf(S3EventMessage.Parsed.Invalid.class, parsed, body);
+        assertEquals(reason, ((S3EventMessage.Parsed.Invalid) parsed).reason(), body);
+    }
+
+    @Test
+    void refusesAnEventIdOverTheBoundButKeepsUuids() {
+        String longId = Events.body("e".repeat(S3EventMessage.MAX_EVENT_ID_BYTES + 1), "Object Created", "lab/run/a", 1L, "01", Instant.EPOCH);
+        assertEquals("field 'id' is 257 bytes, over the limit of 256", ((S3EventMessage.Parsed.Invalid) S3EventMessage.parse(longId)).reason());
+        String uuid = Events.created("lab/run/a", 1, "01", Instant.EPOCH);
+        assertInstanceOf(S3EventMessage.Parsed.Event.class, S3EventMessage.parse(uuid));
+    }
+
+    @Test
+    void echoesAMegabyteSequencerOnlyInPart() {
+        String body = Events.created("lab/run/a", 1, "01", Instant.EPOCH).replace("\"sequencer\":\"01\"", "\"sequencer\":\"" + "z".repeat(1_000_000) + "\"");
+        String reason = ((S3EventMessage.Parsed.Invalid) S3EventMessage.parse(body)).reason();
+        assertEquals("sequencer is not hexadecimal: '" + "z".repeat(200) + "...[cut, 1000000 chars]'", reason);
+    }
 }

@@ -2,6 +2,7 @@ package com.quiltdata.edp.packager;
 
 import com.quiltdata.edp.config.DatabaseSettings;
 import com.quiltdata.edp.config.Env;
+import com.quiltdata.edp.observe.Bounded;
 import com.quiltdata.edp.packager.manifest.HashType;
 import java.net.URI;
 import java.time.Duration;
@@ -25,11 +26,11 @@ public record PackagerSettings(
         DatabaseSettings database = DatabaseSettings.from(env);
         String topic = env.required("TOPIC_ARN");
         if (!topic.isEmpty() && !topic.startsWith("arn:")) {
-            env.problem("TOPIC_ARN must be an SNS topic ARN, got '" + topic + "'");
+            env.problem("TOPIC_ARN must be an SNS topic ARN, got " + Bounded.quoted(topic));
         }
         Optional<String> catalogUrl = env.optional("QUILT_CATALOG_URL");
         if (catalogUrl.isPresent() && !catalogUrl.get().matches("https?://[^\\s/]+(/\\S*)?")) {
-            env.problem("QUILT_CATALOG_URL must be the catalog's URL, such as https://quilt.example.com, got '" + catalogUrl.get() + "'");
+            env.problem("QUILT_CATALOG_URL must be the catalog's URL, such as https://quilt.example.com, got " + Bounded.quoted(catalogUrl.get()));
         }
         Duration delay = env.seconds("PACKAGE_READY_DELAY", 0, 0);
         String region = env.string("AWS_REGION", "us-east-1");
@@ -39,7 +40,7 @@ public record PackagerSettings(
             try {
                 endpoint = Optional.of(URI.create(url.get()));
             } catch (IllegalArgumentException e) {
-                env.problem("AWS_ENDPOINT_URL is not a URL: '" + url.get() + "'");
+                env.problem("AWS_ENDPOINT_URL is not a URL: " + Bounded.quoted(url.get()));
             }
         }
         HashType checksum = HashType.SHA2_256_CHUNKED;
@@ -47,7 +48,7 @@ public record PackagerSettings(
         try {
             checksum = HashType.parse(checksumName);
         } catch (IllegalArgumentException e) {
-            env.problem("MANIFEST_CHECKSUM must be one of " + HashType.names() + ", got '" + checksumName + "'");
+            env.problem("MANIFEST_CHECKSUM must be one of " + HashType.names() + ", got " + Bounded.quoted(checksumName));
         }
         env.validate();
         return new PackagerSettings(database, topic, catalogUrl, delay, region, endpoint, checksum);

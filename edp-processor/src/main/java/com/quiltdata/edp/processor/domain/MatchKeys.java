@@ -1,5 +1,6 @@
 package com.quiltdata.edp.processor.domain;
 
+import com.quiltdata.edp.observe.Bounded;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -29,7 +30,7 @@ public final class MatchKeys {
             try {
                 patterns.add(Pattern.compile(regex));
             } catch (PatternSyntaxException e) {
-                throw new IllegalArgumentException("'" + regex + "' is not a valid regex: " + e.getDescription());
+                throw new IllegalArgumentException(Bounded.quoted(regex) + " is not a valid regex: " + e.getDescription());
             }
         }
         return new MatchKeys(patterns);

@@ -1,5 +1,6 @@
 package com.quiltdata.edp.processor.domain;
 
+import com.quiltdata.edp.observe.Bounded;
 import java.util.Arrays;
 
 /**
@@ -14,7 +15,7 @@ public record PulledPrefix(String prefix, boolean clamped) {
 
     public static PulledPrefix of(String batchPrefix, int pullParentDirs) {
         if (!batchPrefix.endsWith("/") || batchPrefix.length() < 2) {
-            throw new IllegalArgumentException("a batch prefix ends in '/', got '" + batchPrefix + "'");
+            throw new IllegalArgumentException("a batch prefix ends in '/', got " + Bounded.quoted(batchPrefix));
         }
         String[] folders = batchPrefix.substring(0, batchPrefix.length() - 1).split("/", -1);
         int keep = folders.length - pullParentDirs;

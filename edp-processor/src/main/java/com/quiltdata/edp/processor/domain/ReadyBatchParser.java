@@ -2,6 +2,7 @@ package com.quiltdata.edp.processor.domain;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.quiltdata.edp.json.Json;
+import com.quiltdata.edp.observe.Bounded;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -31,11 +32,11 @@ public final class ReadyBatchParser {
         if (root.has("detail-type") || root.has("detail")) {
             String detailType = root.path("detail-type").asText("");
             if (!DETAIL_TYPE.equals(detailType)) {
-                throw new InvalidMessageException("not a " + DETAIL_TYPE + " event: detail-type '" + detailType + "'");
+                throw new InvalidMessageException("not a " + DETAIL_TYPE + " event: detail-type " + Bounded.quoted(detailType));
             }
             String source = root.path("source").asText("");
             if (!SOURCE.equals(source)) {
-                throw new InvalidMessageException("not an EDP event: source '" + source + "'");
+                throw new InvalidMessageException("not an EDP event: source " + Bounded.quoted(source));
             }
             detail = root.path("detail");
             if (!detail.isObject()) {
@@ -49,7 +50,7 @@ public final class ReadyBatchParser {
         }
         if (prefix == null || !prefix.endsWith("/") || prefix.startsWith("/") || prefix.length() < 2) {
             throw new InvalidMessageException("detail.prefix must be one or more folders ending in '/', got "
-                    + (prefix == null ? "nothing" : "'" + prefix + "'"));
+                    + (prefix == null ? "nothing" : Bounded.quoted(prefix)));
         }
         return new ReadyBatch(bucket, prefix, Optional.ofNullable(text(detail, "batch_id")), detail, versions(detail));
     }

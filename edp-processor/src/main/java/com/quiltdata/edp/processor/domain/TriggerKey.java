@@ -1,5 +1,6 @@
 package com.quiltdata.edp.processor.domain;
 
+import com.quiltdata.edp.observe.Bounded;
 import com.quiltdata.edp.processor.port.ExecutionFilter;
 import com.quiltdata.edp.processor.port.StoredObject;
 import java.util.List;
@@ -23,7 +24,7 @@ public final class TriggerKey implements ExecutionFilter {
         try {
             return new TriggerKey(Pattern.compile(regex));
         } catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException("'" + regex + "' is not a valid regex: " + e.getDescription());
+            throw new IllegalArgumentException(Bounded.quoted(regex) + " is not a valid regex: " + e.getDescription());
         }
     }
 

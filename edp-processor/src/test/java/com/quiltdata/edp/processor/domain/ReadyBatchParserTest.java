@@ -52,4 +52,12 @@ class ReadyBatchParserTest {
         InvalidMessageException e = assertThrows(InvalidMessageException.class, () -> ReadyBatchParser.parse(body));
         assertTrue(!e.getMessage().isBlank());
     }
+
+    @Test
+    void shouldEchoAHugeFieldOnlyInPart() {
+        String body = "{\"bucket\":\"b1\",\"prefix\":\"" + "p".repeat(1_000_000) + "\"}";
+        InvalidMessageException e = assertThrows(InvalidMessageException.class, () -> ReadyBatchParser.parse(body));
+        assertTrue(e.getMessage().length() < 400, e.getMessage().length() + " chars");
+        assertTrue(e.getMessage().endsWith("...[cut, 1000000 chars]'"), e.getMessage());
+    }
 }

@@ -2,6 +2,7 @@ package com.quiltdata.edp.store.postgres;
 
 import com.quiltdata.edp.domain.ObjectEvent;
 import com.quiltdata.edp.domain.PrefixRule;
+import com.quiltdata.edp.observe.Bounded;
 import com.quiltdata.edp.postgres.Database;
 import com.quiltdata.edp.store.ObjectEventStore;
 import java.sql.Array;
@@ -84,7 +85,7 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
                 last_activity_at = greatest(b.last_activity_at, excluded.last_activity_at),
                 object_count = b.object_count + excluded.object_count,
                 deleted_count = b.deleted_count + excluded.deleted_count,
-                total_bytes = b.total_bytes + excluded.total_bytes
+                total_bytes = greatest(0, least(b.total_bytes::numeric + excluded.total_bytes, 9223372036854775807))::bigint
             RETURNING batch_id, bucket, prefix""";
 
     /** Keys the open batch already holds; the keys it does not hold yet are added by COPY. */
@@ -114,8 +115,31 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
         try {
             return database.inTransaction(c -> recordIn(c, events, arrivedAt));
         } catch (SQLException e) {
-            throw new StoreUnavailableException("recording " + events.size() + " events failed: " + e.getMessage(), e);
+            String failure = "recording " + events.size() + " events failed: " + Bounded.text(e.getMessage());
+            if (refusesTheData(e)) {
+                throw new EventsRefusedException(failure + " (SQLState " + e.getSQLState() + ")", e);
+            }
+            throw new StoreUnavailableException(failure, e);
+        } catch (ArithmeticException | IllegalArgumentException e) {
+            // a value the binary COPY cannot encode
+            throw new EventsRefusedException("recording " + events.size() + " events failed: " + Bounded.text(e.getMessage()), e);
         }
+    }
+
+    /**
+     * Errors that the same data would raise again: data exceptions (class 22), integrity
+     * violations (class 23) and program limits such as an index entry too large (class 54). A
+     * unique violation is not one of them: the COPY paths expect it and fall back, so one that
+     * gets here is a concurrent writer and a retry can succeed. Connection (08), serialization
+     * (40) and every other class are worth retrying as they are.
+     */
+    static boolean refusesTheData(SQLException e) {
+        String state = e.getSQLState();
+        if (state == null || state.length() != 5 || UNIQUE_VIOLATION.equals(state)) {
+            return false;
+        }
+        String sqlClass = state.substring(0, 2);
+        return sqlClass.equals("22") || sqlClass.equals("23") || sqlClass.equals("54");
     }
 
     private Recorded recordIn(Connection c, List<PlacedEvent> input, Instant arrivedAt) throws SQLException {
@@ -291,16 +315,28 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
                     deleted--;
                 } else {
                     created--;
-                    bytes -= before.size;
+                    bytes = saturatedAdd(bytes, -before.size);
                 }
             }
             if (e.kind() == ObjectEvent.Kind.DELETED) {
                 deleted++;
             } else {
                 created++;
-                bytes += e.size() == null ? 0 : e.size();
+                bytes = saturatedAdd(bytes, e.size() == null ? 0 : e.size());
             }
         }
+    }
+
+    /**
+     * Byte totals stop at bigint's maximum instead of wrapping negative (ADR 0008): a total of
+     * 2^63-1 reads as "at least 8 EiB". The batch upsert caps the stored total the same way.
+     */
+    static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        if (((a ^ sum) & (b ^ sum)) < 0) { // both operands had the sign the sum lost
+            return a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        return sum;
     }
 
     /** A key's row in its open batch before this SQS batch. */

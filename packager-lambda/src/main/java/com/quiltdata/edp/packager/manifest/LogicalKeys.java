@@ -1,5 +1,6 @@
 package com.quiltdata.edp.packager.manifest;
 
+import com.quiltdata.edp.observe.Bounded;
 import java.util.Comparator;
 
 /**
@@ -39,10 +40,10 @@ public final class LogicalKeys {
         }
         for (String segment : key.split("/", -1)) {
             if (segment.isEmpty()) {
-                return "logical key '" + key + "' has an empty path segment";
+                return "logical key " + Bounded.quoted(key) + " has an empty path segment";
             }
             if (segment.equals(".") || segment.equals("..")) {
-                return "logical key '" + key + "' has a '" + segment + "' segment";
+                return "logical key " + Bounded.quoted(key) + " has a " + Bounded.quoted(segment) + " segment";
             }
         }
         return null;

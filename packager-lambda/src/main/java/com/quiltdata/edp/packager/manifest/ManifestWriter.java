@@ -1,5 +1,6 @@
 package com.quiltdata.edp.packager.manifest;
 
+import com.quiltdata.edp.observe.Bounded;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -29,11 +30,11 @@ public final class ManifestWriter {
 
     public void add(ManifestEntry entry) throws IOException {
         if (previousKey != null && LogicalKeys.compare(previousKey, entry.logicalKey()) >= 0) {
-            throw new IllegalArgumentException("entries out of tree-walk order or repeated: '" + previousKey
-                    + "' then '" + entry.logicalKey() + "'");
+            throw new IllegalArgumentException("entries out of tree-walk order or repeated: " + Bounded.quoted(previousKey)
+                    + " then " + Bounded.quoted(entry.logicalKey()));
         }
         if (previousKey != null && entry.logicalKey().startsWith(previousKey + "/")) {
-            throw new IllegalArgumentException("'" + previousKey + "' is both a file and a directory");
+            throw new IllegalArgumentException(Bounded.quoted(previousKey) + " is both a file and a directory");
         }
         previousKey = entry.logicalKey();
         writeLine(entry.line(), "entry with logical key " + entry.logicalKey());

@@ -1,5 +1,6 @@
 package com.quiltdata.edp.packager.manifest;
 
+import com.quiltdata.edp.observe.Bounded;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
@@ -14,7 +15,7 @@ public record PhysicalKey(String bucket, String key, Optional<String> versionId)
         versionId = versionId == null ? Optional.empty() : versionId;
         if (bucket == null) {
             if (key == null || !key.startsWith("/")) {
-                throw new IllegalArgumentException("a local physical key needs an absolute path, got " + key);
+                throw new IllegalArgumentException("a local physical key needs an absolute path, got " + Bounded.text(key));
             }
             if (versionId.isPresent()) {
                 throw new IllegalArgumentException("a local physical key has no version");
@@ -48,7 +49,7 @@ public record PhysicalKey(String bucket, String key, Optional<String> versionId)
             return parseFile(url);
         }
         if (url == null || !url.startsWith("s3://")) {
-            throw new IllegalArgumentException("not an s3:// URL: " + url);
+            throw new IllegalArgumentException("not an s3:// URL: " + Bounded.text(url));
         }
         String rest = url.substring(5);
         int hash = rest.indexOf('#');
@@ -65,7 +66,7 @@ public record PhysicalKey(String bucket, String key, Optional<String> versionId)
         String bucket = slash < 0 ? rest : rest.substring(0, slash);
         String key = slash < 0 ? "" : percentDecode(rest.substring(slash + 1), false);
         if (bucket.isEmpty()) {
-            throw new IllegalArgumentException("s3:// URL without a bucket: " + url);
+            throw new IllegalArgumentException("s3:// URL without a bucket: " + Bounded.text(url));
         }
         String versionId = null;
         if (query != null && !query.isEmpty()) {
@@ -73,7 +74,7 @@ public record PhysicalKey(String bucket, String key, Optional<String> versionId)
                 int eq = param.indexOf('=');
                 String name = percentDecode(eq < 0 ? param : param.substring(0, eq), true);
                 if (!name.equals("versionId")) {
-                    throw new IllegalArgumentException("unexpected query parameter '" + name + "' in " + url);
+                    throw new IllegalArgumentException("unexpected query parameter " + Bounded.quoted(name) + " in " + Bounded.text(url));
                 }
                 if (versionId == null) {
                     versionId = percentDecode(eq < 0 ? "" : param.substring(eq + 1), true);
@@ -98,7 +99,7 @@ public record PhysicalKey(String bucket, String key, Optional<String> versionId)
             rest = rest.substring("localhost".length());
         }
         if (!rest.startsWith("/")) {
-            throw new IllegalArgumentException("file:// URL without an absolute path: " + url);
+            throw new IllegalArgumentException("file:// URL without an absolute path: " + Bounded.text(url));
         }
         return new PhysicalKey(null, percentDecode(rest, false), Optional.empty());
     }

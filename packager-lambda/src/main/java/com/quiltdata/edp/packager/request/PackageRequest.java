@@ -1,6 +1,7 @@
 package com.quiltdata.edp.packager.request;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.quiltdata.edp.observe.Bounded;
 import com.quiltdata.edp.packager.manifest.PackageName;
 import com.quiltdata.edp.packager.manifest.PhysicalKey;
 import java.util.Optional;
@@ -32,7 +33,7 @@ public record PackageRequest(
 
     public PackageRequest {
         if (!folder.isEmpty() && !folder.endsWith("/")) {
-            throw new IllegalArgumentException("folder must be empty or end in /: " + folder);
+            throw new IllegalArgumentException("folder must be empty or end in /: " + Bounded.text(folder));
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.quiltdata.edp.domain.S3Keys;
 import com.quiltdata.edp.json.Json;
+import com.quiltdata.edp.observe.Bounded;
 import com.quiltdata.edp.packager.manifest.InvalidPackageNameException;
 import com.quiltdata.edp.packager.manifest.PackageName;
 import com.quiltdata.edp.packager.manifest.PhysicalKey;
@@ -67,7 +68,7 @@ public final class RequestParser {
         if (source.equals("aws.omics")) {
             String status = text(d, "status").orElse("");
             if (!status.equals("COMPLETED")) {
-                return ParsedMessage.ignored("omics", "run status is " + status + ", not COMPLETED");
+                return ParsedMessage.ignored("omics", "run status is " + Bounded.text(status) + ", not COMPLETED");
             }
             String output = text(d, "runOutputUri")
                     .orElseThrow(() -> new InvalidRequestException("aws.omics event without runOutputUri"));
@@ -92,7 +93,7 @@ public final class RequestParser {
             int slash = key.lastIndexOf('/');
             String fileName = key.substring(slash + 1);
             if (!fileName.equals(RO_CRATE)) {
-                return ParsedMessage.ignored("ro-crate", "object " + key + " is not an " + RO_CRATE);
+                return ParsedMessage.ignored("ro-crate", "object " + Bounded.text(key) + " is not an " + RO_CRATE);
             }
             String folder = key.substring(0, slash + 1);
             String versionId = d.path("object").path("version-id").asText(null);
@@ -110,7 +111,7 @@ public final class RequestParser {
         if (d.has("source_prefix")) {
             return ParsedMessage.of(description(d, Optional.empty()), "envelope+description");
         }
-        throw new InvalidRequestException("EventBridge event " + source + " / " + detailType
+        throw new InvalidRequestException("EventBridge event " + Bounded.text(source) + " / " + Bounded.text(detailType)
                 + " is not one the packager handles (its detail needs source_prefix, uri, or bucket and prefix)");
     }
 
@@ -124,7 +125,7 @@ public final class RequestParser {
             try {
                 return UUID.fromString(id);
             } catch (IllegalArgumentException e) {
-                throw new InvalidRequestException("batch_id is not a UUID: " + id);
+                throw new InvalidRequestException("batch_id is not a UUID: " + Bounded.text(id));
             }
         });
         String folder = asFolder(prefix);
@@ -217,7 +218,7 @@ public final class RequestParser {
             }
         }
         if (bucket.isEmpty() || bucket.contains("/") || bucket.contains(":")) {
-            throw new InvalidRequestException("registry must be a bucket name or s3://bucket, got '" + registry + "'");
+            throw new InvalidRequestException("registry must be a bucket name or s3://bucket, got " + Bounded.quoted(registry));
         }
         return bucket;
     }
@@ -264,7 +265,7 @@ public final class RequestParser {
         try {
             PhysicalKey key = PhysicalKey.parse(resolved);
             if (key.key().isEmpty() || key.key().endsWith("/")) {
-                throw new InvalidRequestException("metadata_uri must name an object, got " + resolved);
+                throw new InvalidRequestException("metadata_uri must name an object, got " + Bounded.text(resolved));
             }
             return key;
         } catch (IllegalArgumentException e) {

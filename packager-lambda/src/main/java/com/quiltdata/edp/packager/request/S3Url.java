@@ -1,5 +1,6 @@
 package com.quiltdata.edp.packager.request;
 
+import com.quiltdata.edp.observe.Bounded;
 import com.quiltdata.edp.packager.manifest.PhysicalKey;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,10 +10,10 @@ record S3Url(String bucket, String decodedPath, Map<String, String> queryParamet
 
     static S3Url parse(String text) {
         if (text.startsWith("file:")) {
-            throw new InvalidRequestException("local (file:) sources are not supported: " + text);
+            throw new InvalidRequestException("local (file:) sources are not supported: " + Bounded.text(text));
         }
         if (!text.startsWith("s3://")) {
-            throw new InvalidRequestException("expected an s3:// URL, got '" + text + "'");
+            throw new InvalidRequestException("expected an s3:// URL, got " + Bounded.quoted(text));
         }
         String rest = text.substring(5);
         int hash = rest.indexOf('#');
@@ -28,7 +29,7 @@ record S3Url(String bucket, String decodedPath, Map<String, String> queryParamet
         int slash = rest.indexOf('/');
         String bucket = slash < 0 ? rest : rest.substring(0, slash);
         if (bucket.isEmpty()) {
-            throw new InvalidRequestException("s3:// URL without a bucket: '" + text + "'");
+            throw new InvalidRequestException("s3:// URL without a bucket: " + Bounded.quoted(text));
         }
         String path = slash < 0 ? "" : PhysicalKey.percentDecode(rest.substring(slash + 1), false);
         Map<String, String> params = new LinkedHashMap<>();

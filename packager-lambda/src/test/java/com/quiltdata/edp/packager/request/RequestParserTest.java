@@ -147,4 +147,12 @@ class RequestParserTest {
         assertTrue(RequestParser.parse("{\"detail-type\":\"Object Created\",\"source\":\"aws.s3\",\"detail\":{"
                 + "\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":\"a/other.json\"}}}").request().isEmpty());
     }
+
+    @Test
+    void shouldEchoAHugeValueOnlyInPart() {
+        String body = "{\"source_prefix\": \"http://" + "x".repeat(1_000_000) + "\"}";
+        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> RequestParser.parse(body));
+        assertTrue(e.getMessage().length() < 400, e.getMessage().length() + " chars");
+        assertTrue(e.getMessage().contains("...[cut, 1000007 chars]"), e.getMessage());
+    }
 }
