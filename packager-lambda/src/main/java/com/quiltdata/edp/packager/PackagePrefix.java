@@ -24,6 +24,7 @@ import com.quiltdata.edp.packager.port.PackageRevision;
 import com.quiltdata.edp.packager.port.RevisionStore;
 import com.quiltdata.edp.packager.request.PackageRequest;
 import com.quiltdata.edp.packager.request.PackageRequest.MetadataSource;
+import com.quiltdata.edp.packager.request.RequestParser;
 import com.quiltdata.edp.packager.workflow.Workflows;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -91,6 +92,26 @@ public final class PackagePrefix {
         }
 
         Listing listing = list(request);
+        if (listing.listed == 0 && request.namedObject().isPresent() && exists(request.bucket(), request.namedObject().get().key())) {
+            PackageRequest objectsFolder = request.namedObject().get().request();
+            return packageListing(objectsFolder, list(objectsFolder));
+        }
+        return packageListing(request, listing);
+    }
+
+    private PackageOutcome packageListing(PackageRequest request, Listing listing) {
+        String reg = request.registry();
+        if (listing.objects.isEmpty()) {
+            String why = emptyReason(request, listing);
+            switch (request.whenEmpty()) {
+                case REJECT -> throw new RejectedException(why + "; to package an empty folder on purpose, send \""
+                        + RequestParser.ALLOW_EMPTY + "\": true");
+                case SKIP -> {
+                    return new PackageOutcome(PackageOutcome.Kind.UNCHANGED, reg, request.name(), null, 0, why + "; nothing written");
+                }
+                case PACKAGE -> LOG.info("packaging an empty folder, as asked", "source", request.sourceUri(), "reason", why);
+            }
+        }
         JsonNode userMeta = metadata(request, listing);
         List<ManifestEntry> entries = request.shouldCopy() ? copy(request, listing.objects) : hash(request.folder(), listing.objects);
         entries.sort(Comparator.comparing(ManifestEntry::logicalKey, LogicalKeys.WALK_ORDER));
@@ -147,13 +168,34 @@ public final class PackagePrefix {
         }
     }
 
-    private record Listing(List<ListedObject> objects, Optional<ListedObject> metadataFile) {}
+    /**
+     * @param listed  objects under the folder before anything was skipped or ignored
+     * @param objects what goes into the package
+     */
+    private record Listing(int listed, List<ListedObject> objects, Optional<ListedObject> metadataFile) {}
+
+    private static String emptyReason(PackageRequest request, Listing listing) {
+        String folder = "s3://" + request.bucket() + "/" + request.folder();
+        return listing.listed == 0
+                ? folder + " lists no objects (no such folder, or an empty one)"
+                : "all " + listing.listed + " objects under " + folder + " were skipped or ignored (.quiltignore)";
+    }
+
+    private boolean exists(String bucket, String key) {
+        boolean[] found = {false};
+        lister.listLatest(bucket, key, o -> found[0] |= o.key().equals(key));
+        return found[0];
+    }
 
     private Listing list(PackageRequest request) {
         String folder = request.folder();
         List<ListedObject> all = new ArrayList<>();
         ListedObject[] special = new ListedObject[2];
+        int[] listed = {0};
         lister.listLatest(request.bucket(), folder, o -> {
+            if (o.key().startsWith(folder) && !o.key().endsWith("/") && !o.key().startsWith(".quilt/")) {
+                listed[0]++;
+            }
             if (!o.key().startsWith(folder) || o.key().endsWith("/") || o.key().startsWith(".quilt/")) {
                 if (o.key().endsWith("/") && o.size() > 0) {
                     LOG.warn("skipped non-empty folder marker", "bucket", o.bucket(), "key", o.key(), "size", o.size());
@@ -184,7 +226,7 @@ public final class PackagePrefix {
         if (kept.size() < all.size()) {
             LOG.info("applied .quiltignore", "folder", folder, "ignored", all.size() - kept.size());
         }
-        return new Listing(kept, Optional.ofNullable(special[1]));
+        return new Listing(listed[0], kept, Optional.ofNullable(special[1]));
     }
 
     private JsonNode metadata(PackageRequest request, Listing listing) {
