@@ -86,9 +86,17 @@ public final class PackagePrefix {
 
     public PackageOutcome run(PackageRequest request) {
         String reg = request.registry();
-        if (request.batchId().isPresent() && revisions.hasBatch(request.batchId().get())) {
-            return new PackageOutcome(PackageOutcome.Kind.UNCHANGED, reg, request.name(), null, 0,
-                    "batch " + request.batchId().get() + " was already packaged");
+        if (request.batchId().isPresent()) {
+            Optional<PackageRevision> interrupted = revisions.openWrite(request.batchId().get());
+            if (interrupted.isPresent() && resume(interrupted.get())) {
+                PackageRevision done = interrupted.get();
+                return new PackageOutcome(PackageOutcome.Kind.CREATED, done.registry(), done.name(), done.topHash(),
+                        done.objectCount(), "finished the write a crash interrupted");
+            }
+            if (revisions.hasBatch(request.batchId().get())) {
+                return new PackageOutcome(PackageOutcome.Kind.UNCHANGED, reg, request.name(), null, 0,
+                        "batch " + request.batchId().get() + " was already packaged");
+            }
         }
 
         Listing listing = list(request);
@@ -135,24 +143,33 @@ public final class PackagePrefix {
             }
             String topHash = writer.topHash();
             Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-            PackageRevision revision = new PackageRevision(reg, request.name(), topHash, request.batchId(),
+            PackageRevision proposed = new PackageRevision(reg, request.name(), topHash, request.batchId(),
                     request.sourceUri(), writer.entries(), writer.totalSize(), now, now.plus(readyDelay));
 
+            // writes of this package that a crash interrupted: the same content goes on below with its
+            // first time; other content is finished first, as an uncrashed run would have
+            Optional<PackageRevision> sameContent = Optional.empty();
+            for (PackageRevision open : revisions.openWrites(reg, request.name())) {
+                if (open.topHash().equals(topHash)) {
+                    sameContent = Optional.of(open);
+                } else {
+                    resume(open);
+                }
+            }
             Optional<String> latest = registry.latest(reg, request.name());
-            if (latest.isPresent() && latest.get().equals(topHash)) {
-                // a crash after the registry write but before the row: record it now, once
+            if (sameContent.isEmpty() && latest.isPresent() && latest.get().equals(topHash)) {
+                // a revision in the registry without its row (written by a version before open writes): record it once
                 if (request.batchId().isPresent() || !revisions.hasRevision(reg, request.name(), topHash)) {
-                    revisions.record(revision);
+                    revisions.record(proposed);
                 }
                 return new PackageOutcome(PackageOutcome.Kind.UNCHANGED, reg, request.name(), topHash, writer.entries(),
                         "top hash equals latest");
             }
+            PackageRevision revision = sameContent.orElseGet(() -> revisions.begin(proposed));
             if (!registry.hasManifest(reg, topHash)) {
                 registry.putManifest(reg, topHash, manifest);
             }
-            registry.tag(reg, request.name(), now, topHash);
-            revisions.record(revision);
-            notifier.packageCreated(revision);
+            publish(revision);
             return new PackageOutcome(PackageOutcome.Kind.CREATED, reg, request.name(), topHash, writer.entries(),
                     "manifest bytes=" + writer.bytes());
         } catch (IOException e) {
@@ -166,6 +183,36 @@ public final class PackagePrefix {
                 }
             }
         }
+    }
+
+    /**
+     * The steps after the manifest, each safe to repeat with the same revision: timestamp pointer,
+     * {@code latest}, the row, the notice, then the open write is closed. A crash anywhere leaves the
+     * write open for the retry; a crash after the notice only sends it twice.
+     */
+    private void publish(PackageRevision revision) {
+        registry.putPointer(revision.registry(), revision.name(), revision.createdAt(), revision.topHash());
+        registry.setLatest(revision.registry(), revision.name(), revision.topHash());
+        revisions.record(revision);
+        notifier.packageCreated(revision);
+        revisions.finish(revision);
+    }
+
+    /**
+     * Finishes an interrupted write whose manifest is in the registry; one that crashed before its
+     * manifest wrote nothing and is dropped. True when it was finished.
+     */
+    private boolean resume(PackageRevision open) {
+        if (!registry.hasManifest(open.registry(), open.topHash())) {
+            LOG.info("dropped an interrupted write that had written nothing", "registry", open.registry(),
+                    "package", open.name().toString(), "topHash", open.topHash());
+            revisions.finish(open);
+            return false;
+        }
+        publish(open);
+        LOG.warn("finished a package write that a crash had interrupted", "registry", open.registry(),
+                "package", open.name().toString(), "topHash", open.topHash(), "pointer", open.createdAt().getEpochSecond());
+        return true;
     }
 
     /**
