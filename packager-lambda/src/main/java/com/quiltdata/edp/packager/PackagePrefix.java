@@ -240,15 +240,13 @@ public final class PackagePrefix {
         ListedObject[] special = new ListedObject[2];
         int[] listed = {0};
         lister.listLatest(request.bucket(), folder, o -> {
-            if (o.key().startsWith(folder) && !o.key().endsWith("/") && !o.key().startsWith(".quilt/")) {
-                listed[0]++;
-            }
             if (!o.key().startsWith(folder) || o.key().endsWith("/") || o.key().startsWith(".quilt/")) {
                 if (o.key().endsWith("/") && o.size() > 0) {
                     LOG.warn("skipped non-empty folder marker", "bucket", o.bucket(), "key", o.key(), "size", o.size());
                 }
                 return;
             }
+            listed[0]++;
             String logical = o.key().substring(folder.length());
             String problem = LogicalKeys.problem(logical);
             if (problem != null) {
