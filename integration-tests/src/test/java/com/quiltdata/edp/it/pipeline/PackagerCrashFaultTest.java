@@ -47,7 +47,8 @@ class PackagerCrashFaultTest {
 
     @Test
     void packagerKilledBetweenEveryTwoWriteSteps() {
-        try (Pipeline p = new Pipeline()) {
+        // a visibility timeout longer than one handler call on a loaded machine; each retry waits it out
+        try (Pipeline p = new Pipeline(Map.of(), 10)) {
             List<String> boundaries = new ArrayList<>();
             for (Step step : Step.values()) {
                 boundaries.add(step.name());
