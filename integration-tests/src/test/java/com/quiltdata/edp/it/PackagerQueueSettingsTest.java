@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
-/** ADR 0104: the packager takes one message per invocation, so a slow package can time out only itself. */
+/** ADR 0107: the packager takes one message per invocation, so a slow package can time out only itself. */
 class PackagerQueueSettingsTest {
     @Test
     void packagerTakesOneMessagePerInvocation() {
