@@ -24,6 +24,7 @@ import com.quiltdata.edp.packager.port.PackageRevision;
 import com.quiltdata.edp.packager.port.RevisionStore;
 import com.quiltdata.edp.packager.request.PackageRequest;
 import com.quiltdata.edp.packager.request.PackageRequest.MetadataSource;
+import com.quiltdata.edp.packager.request.RequestParser;
 import com.quiltdata.edp.packager.workflow.Workflows;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -85,12 +86,40 @@ public final class PackagePrefix {
 
     public PackageOutcome run(PackageRequest request) {
         String reg = request.registry();
-        if (request.batchId().isPresent() && revisions.hasBatch(request.batchId().get())) {
-            return new PackageOutcome(PackageOutcome.Kind.UNCHANGED, reg, request.name(), null, 0,
-                    "batch " + request.batchId().get() + " was already packaged");
+        if (request.batchId().isPresent()) {
+            Optional<PackageRevision> interrupted = revisions.openWrite(request.batchId().get());
+            if (interrupted.isPresent() && resume(interrupted.get())) {
+                PackageRevision done = interrupted.get();
+                return new PackageOutcome(PackageOutcome.Kind.CREATED, done.registry(), done.name(), done.topHash(),
+                        done.objectCount(), "finished the write a crash interrupted");
+            }
+            if (revisions.hasBatch(request.batchId().get())) {
+                return new PackageOutcome(PackageOutcome.Kind.UNCHANGED, reg, request.name(), null, 0,
+                        "batch " + request.batchId().get() + " was already packaged");
+            }
         }
 
         Listing listing = list(request);
+        if (listing.listed == 0 && request.namedObject().isPresent() && exists(request.bucket(), request.namedObject().get().key())) {
+            PackageRequest objectsFolder = request.namedObject().get().request();
+            return packageListing(objectsFolder, list(objectsFolder));
+        }
+        return packageListing(request, listing);
+    }
+
+    private PackageOutcome packageListing(PackageRequest request, Listing listing) {
+        String reg = request.registry();
+        if (listing.objects.isEmpty()) {
+            String why = emptyReason(request, listing);
+            switch (request.whenEmpty()) {
+                case REJECT -> throw new RejectedException(why + "; to package an empty folder on purpose, send \""
+                        + RequestParser.ALLOW_EMPTY + "\": true");
+                case SKIP -> {
+                    return new PackageOutcome(PackageOutcome.Kind.UNCHANGED, reg, request.name(), null, 0, why + "; nothing written");
+                }
+                case PACKAGE -> LOG.info("packaging an empty folder, as asked", "source", request.sourceUri(), "reason", why);
+            }
+        }
         JsonNode userMeta = metadata(request, listing);
         List<ManifestEntry> entries = request.shouldCopy() ? copy(request, listing.objects) : hash(request.folder(), listing.objects);
         entries.sort(Comparator.comparing(ManifestEntry::logicalKey, LogicalKeys.WALK_ORDER));
@@ -114,24 +143,33 @@ public final class PackagePrefix {
             }
             String topHash = writer.topHash();
             Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-            PackageRevision revision = new PackageRevision(reg, request.name(), topHash, request.batchId(),
+            PackageRevision proposed = new PackageRevision(reg, request.name(), topHash, request.batchId(),
                     request.sourceUri(), writer.entries(), writer.totalSize(), now, now.plus(readyDelay));
 
+            // writes of this package that a crash interrupted: the same content goes on below with its
+            // first time; other content is finished first, as an uncrashed run would have
+            Optional<PackageRevision> sameContent = Optional.empty();
+            for (PackageRevision open : revisions.openWrites(reg, request.name())) {
+                if (open.topHash().equals(topHash)) {
+                    sameContent = Optional.of(open);
+                } else {
+                    resume(open);
+                }
+            }
             Optional<String> latest = registry.latest(reg, request.name());
-            if (latest.isPresent() && latest.get().equals(topHash)) {
-                // a crash after the registry write but before the row: record it now, once
+            if (sameContent.isEmpty() && latest.isPresent() && latest.get().equals(topHash)) {
+                // a revision in the registry without its row (written by a version before open writes): record it once
                 if (request.batchId().isPresent() || !revisions.hasRevision(reg, request.name(), topHash)) {
-                    revisions.record(revision);
+                    revisions.record(proposed);
                 }
                 return new PackageOutcome(PackageOutcome.Kind.UNCHANGED, reg, request.name(), topHash, writer.entries(),
                         "top hash equals latest");
             }
+            PackageRevision revision = sameContent.orElseGet(() -> revisions.begin(proposed));
             if (!registry.hasManifest(reg, topHash)) {
                 registry.putManifest(reg, topHash, manifest);
             }
-            registry.tag(reg, request.name(), now, topHash);
-            revisions.record(revision);
-            notifier.packageCreated(revision);
+            publish(revision);
             return new PackageOutcome(PackageOutcome.Kind.CREATED, reg, request.name(), topHash, writer.entries(),
                     "manifest bytes=" + writer.bytes());
         } catch (IOException e) {
@@ -147,12 +185,60 @@ public final class PackagePrefix {
         }
     }
 
-    private record Listing(List<ListedObject> objects, Optional<ListedObject> metadataFile) {}
+    /**
+     * The steps after the manifest, each safe to repeat with the same revision: timestamp pointer,
+     * {@code latest}, the row, the notice, then the open write is closed. A crash anywhere leaves the
+     * write open for the retry; a crash after the notice only sends it twice.
+     */
+    private void publish(PackageRevision revision) {
+        registry.putPointer(revision.registry(), revision.name(), revision.createdAt(), revision.topHash());
+        registry.setLatest(revision.registry(), revision.name(), revision.topHash());
+        revisions.record(revision);
+        notifier.packageCreated(revision);
+        revisions.finish(revision);
+    }
+
+    /**
+     * Finishes an interrupted write whose manifest is in the registry; one that crashed before its
+     * manifest wrote nothing and is dropped. True when it was finished.
+     */
+    private boolean resume(PackageRevision open) {
+        if (!registry.hasManifest(open.registry(), open.topHash())) {
+            LOG.info("dropped an interrupted write that had written nothing", "registry", open.registry(),
+                    "package", open.name().toString(), "topHash", open.topHash());
+            revisions.finish(open);
+            return false;
+        }
+        publish(open);
+        LOG.warn("finished a package write that a crash had interrupted", "registry", open.registry(),
+                "package", open.name().toString(), "topHash", open.topHash(), "pointer", open.createdAt().getEpochSecond());
+        return true;
+    }
+
+    /**
+     * @param listed  objects under the folder before anything was skipped or ignored
+     * @param objects what goes into the package
+     */
+    private record Listing(int listed, List<ListedObject> objects, Optional<ListedObject> metadataFile) {}
+
+    private static String emptyReason(PackageRequest request, Listing listing) {
+        String folder = "s3://" + request.bucket() + "/" + request.folder();
+        return listing.listed == 0
+                ? folder + " lists no objects (no such folder, or an empty one)"
+                : "all " + listing.listed + " objects under " + folder + " were skipped or ignored (.quiltignore)";
+    }
+
+    private boolean exists(String bucket, String key) {
+        boolean[] found = {false};
+        lister.listLatest(bucket, key, o -> found[0] |= o.key().equals(key));
+        return found[0];
+    }
 
     private Listing list(PackageRequest request) {
         String folder = request.folder();
         List<ListedObject> all = new ArrayList<>();
         ListedObject[] special = new ListedObject[2];
+        int[] listed = {0};
         lister.listLatest(request.bucket(), folder, o -> {
             if (!o.key().startsWith(folder) || o.key().endsWith("/") || o.key().startsWith(".quilt/")) {
                 if (o.key().endsWith("/") && o.size() > 0) {
@@ -160,6 +246,7 @@ public final class PackagePrefix {
                 }
                 return;
             }
+            listed[0]++;
             String logical = o.key().substring(folder.length());
             String problem = LogicalKeys.problem(logical);
             if (problem != null) {
@@ -184,7 +271,7 @@ public final class PackagePrefix {
         if (kept.size() < all.size()) {
             LOG.info("applied .quiltignore", "folder", folder, "ignored", all.size() - kept.size());
         }
-        return new Listing(kept, Optional.ofNullable(special[1]));
+        return new Listing(listed[0], kept, Optional.ofNullable(special[1]));
     }
 
     private JsonNode metadata(PackageRequest request, Listing listing) {

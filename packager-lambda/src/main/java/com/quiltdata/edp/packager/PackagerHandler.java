@@ -10,6 +10,7 @@ import com.quiltdata.edp.packager.port.Notifier;
 import com.quiltdata.edp.packager.request.ParsedMessage;
 import com.quiltdata.edp.packager.request.RequestParser;
 import com.quiltdata.edp.packager.workflow.WorkflowRejectedException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -18,9 +19,13 @@ import java.util.function.Consumer;
  * SQS → packages. Each message succeeds or fails on its own (partial batch response): a message
  * that can never succeed is logged at ERROR and notified on SNS (on its first delivery), then
  * reported failed so that the queue's redrive moves it to the DLQ; any other failure is retried.
+ * A message is started only while the invocation has {@link #START_MARGIN} left; the rest are
+ * reported failed unstarted, so a slow one never makes the invocation time out on finished work.
  */
 public final class PackagerHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     private static final Log LOG = Log.of("packager");
+    /** Below this much remaining time a package is not started: it would likely be cut off mid-write. */
+    public static final Duration START_MARGIN = Duration.ofSeconds(60);
 
     private final PackagerWiring wiring;
     private final Consumer<String> metricsSink;
@@ -39,7 +44,15 @@ public final class PackagerHandler implements RequestHandler<SQSEvent, SQSBatchR
         Metrics metrics = new Metrics("packager", wiring.clock(), metricsSink);
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         List<SQSEvent.SQSMessage> records = event.getRecords() == null ? List.of() : event.getRecords();
-        for (SQSEvent.SQSMessage message : records) {
+        for (int i = 0; i < records.size(); i++) {
+            SQSEvent.SQSMessage message = records.get(i);
+            if (context != null && context.getRemainingTimeInMillis() < START_MARGIN.toMillis()) {
+                List<String> unstarted = records.subList(i, records.size()).stream().map(SQSEvent.SQSMessage::getMessageId).toList();
+                LOG.warn("too little time left to start another package; the rest go back to the queue", "remainingMs",
+                        context.getRemainingTimeInMillis(), "unstarted", unstarted);
+                unstarted.forEach(id -> failures.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(id).build()));
+                break;
+            }
             long start = wiring.clock().millis();
             if (!handle(message, metrics)) {
                 failures.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(message.getMessageId()).build());

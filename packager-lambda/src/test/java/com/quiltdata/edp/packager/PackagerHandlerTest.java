@@ -424,4 +424,74 @@ class PackagerHandlerTest {
         assertEquals(List.of("m0"), failed(response));
         assertEquals(1.0, metric("PackagesFailed"));
     }
+
+    @Test
+    void shouldPackageTheFolderOfTheObjectAUriNames() {
+        // Given the object the Packaging Service's S3 rule example sends as {"uri": "s3://<bucketName>/<objectKey>"}
+        String bucket = newBucket(false);
+        put(bucket, "in/run-1/manifest.json", "{}");
+        put(bucket, "in/run-1/data.csv", "a,b");
+        put(bucket, "in/run-2/data/x.csv", "x");
+        // When the uri names that object, and another names a folder without its trailing slash
+        SQSBatchResponse response = handle("{\"uri\": \"s3://" + bucket + "/in/run-1/manifest.json\"}",
+                "{\"uri\": \"s3://" + bucket + "/in/run-2/data\"}");
+        // Then the object's folder is packaged under its folder's name, and the folder is packaged as itself
+        assertEquals(List.of(), failed(response));
+        assertEquals(3, manifestLines(bucket, "in/run-1").size());
+        assertEquals(2, manifestLines(bucket, "in_run-2/data").size());
+        assertEquals(List.of(".quilt/named_packages/in/run-1/", ".quilt/named_packages/in_run-2/data/"),
+                keys(bucket, ".quilt/named_packages/").stream().map(k -> k.substring(0, k.lastIndexOf('/') + 1)).distinct().toList());
+    }
+
+    @Test
+    void shouldLetSourcePrefixWinOverAUriNamingAnotherBucket() {
+        String mine = newBucket(false);
+        String other = newBucket(false);
+        put(mine, "s/a.txt", "a");
+        put(other, "s/b.txt", "b");
+        assertEquals(List.of(), failed(handle("{\"source_prefix\": \"s3://" + mine + "/s/\", \"uri\": \"s3://" + other + "/s/b.txt\"}")));
+        assertEquals(2, manifestLines(mine, "package/s").size());
+        assertTrue(keys(other, ".quilt/").isEmpty());
+    }
+
+    @Test
+    void shouldRejectASourceThatListsNothingUnlessAnEmptyPackageIsAskedFor() {
+        String bucket = newBucket(true);
+        put(bucket, "real/a.txt", "a");
+        // a folder that does not exist, and one whose only object the .quiltignore drops
+        put(bucket, "ignored/.quiltignore", "*\n");
+        SQSBatchResponse response = handle("{\"source_prefix\": \"s3://" + bucket + "/typo/\"}",
+                "{\"uri\": \"s3://" + bucket + "/typo/x.json\"}",
+                "{\"source_prefix\": \"s3://" + bucket + "/ignored/\"}",
+                "{\"source_prefix\": \"s3://" + bucket + "/real/../real/\"}");
+        assertEquals(List.of("m0", "m1", "m2", "m3"), failed(response));
+        assertTrue(keys(bucket, ".quilt/").isEmpty());
+        assertEquals(0, db.scalar("SELECT count(*) FROM package_revision"));
+        List<String> reasons = sns.published().stream().map(p -> Json.parse(p.message()))
+                .filter(n -> n.get("type").asText().equals("package-failed")).map(n -> n.get("reason").asText()).toList();
+        assertEquals(4, reasons.size(), reasons.toString());
+        assertTrue(reasons.get(0).startsWith("s3://" + bucket + "/typo/ lists no objects"), reasons.get(0));
+        assertTrue(reasons.get(0).contains("\"allow_empty\": true"), reasons.get(0));
+        assertTrue(reasons.get(1).startsWith("s3://" + bucket + "/typo/x.json/ lists no objects"), reasons.get(1));
+        assertTrue(reasons.get(2).startsWith("all 1 objects under s3://" + bucket + "/ignored/ were skipped or ignored"), reasons.get(2));
+        assertTrue(reasons.get(3).contains("'..' segment"), reasons.get(3));
+        // When the description asks for an empty package, it gets one
+        assertEquals(List.of(), failed(handle("{\"source_prefix\": \"s3://" + bucket + "/typo/\", \"package_name\": \"x/empty\","
+                + " \"allow_empty\": true}")));
+        assertEquals(1, manifestLines(bucket, "x/empty").size());
+        assertEquals(1, db.scalar("SELECT count(*) FROM package_revision WHERE object_count = 0"));
+    }
+
+    @Test
+    void shouldAcknowledgeAnEdpBatchWhoseObjectsWereAllDeleted() {
+        String bucket = newBucket(true);
+        put(bucket, "gone/a.txt", "a");
+        s3.deleteObject(r -> r.bucket(bucket).key("gone/a.txt"));
+        String event = "{\"version\":\"0\",\"id\":\"e\",\"detail-type\":\"package-objects-ready\",\"source\":\"com.quiltdata.edp\","
+                + "\"detail\":{\"version\":\"0.1\",\"bucket\":\"" + bucket + "\",\"prefix\":\"gone/\",\"batch_id\":\"" + UUID.randomUUID() + "\"}}";
+        assertEquals(List.of(), failed(handle(event)));
+        assertTrue(keys(bucket, ".quilt/").isEmpty());
+        assertEquals(0, sns.published().size());
+        assertEquals(1.0, metric("PackagesUnchanged"));
+    }
 }

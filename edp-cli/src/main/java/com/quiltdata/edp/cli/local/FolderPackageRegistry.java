@@ -62,11 +62,15 @@ public final class FolderPackageRegistry implements PackageRegistry {
     }
 
     @Override
-    public void tag(String registry, PackageName name, Instant when, String topHash) {
+    public void putPointer(String registry, PackageName name, Instant when, String topHash) {
         LocalBuckets.require(folder, registry);
-        Path dir = pointers(name);
-        write(dir.resolve(Long.toString(when.getEpochSecond())), topHash);
-        write(dir.resolve("latest"), topHash);
+        write(pointers(name).resolve(Long.toString(when.getEpochSecond())), topHash);
+    }
+
+    @Override
+    public void setLatest(String registry, PackageName name, String topHash) {
+        LocalBuckets.require(folder, registry);
+        write(pointers(name).resolve("latest"), topHash);
     }
 
     private static void write(Path target, String text) {

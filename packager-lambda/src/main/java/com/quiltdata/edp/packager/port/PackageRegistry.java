@@ -18,8 +18,11 @@ public interface PackageRegistry {
     /** Stores the manifest file (written by the caller) under its top hash. */
     void putManifest(String registry, String topHash, Path manifest);
 
-    /** Writes the timestamp pointer, then {@code latest}, both holding the top hash. */
-    void tag(String registry, PackageName name, Instant when, String topHash);
+    /** Writes the timestamp pointer {@code <unix seconds of when>} holding the top hash (overwriting one of the same second). */
+    void putPointer(String registry, PackageName name, Instant when, String topHash);
+
+    /** Points {@code latest} at the top hash. */
+    void setLatest(String registry, PackageName name, String topHash);
 
     /** {@code .quilt/workflows/config.yml} of the registry, if there is one. */
     Optional<ObjectReader.StoredText> workflowsConfig(String registry);

@@ -18,6 +18,9 @@ import java.util.UUID;
  * @param workflow    which workflow to validate against
  * @param shouldCopy  copy the objects into the registry bucket under the package name
  * @param batchId     the EDP batch this package is built for, when it came from one
+ * @param whenEmpty   what to do when the folder lists nothing to package
+ * @param namedObject when a {@code uri} may name an object rather than a folder: that object, and
+ *                    the request for its folder, to run instead if {@code folder} lists nothing
  */
 public record PackageRequest(
         String bucket,
@@ -29,13 +32,36 @@ public record PackageRequest(
         Optional<String> message,
         WorkflowChoice workflow,
         boolean shouldCopy,
-        Optional<UUID> batchId) {
+        Optional<UUID> batchId,
+        WhenEmpty whenEmpty,
+        Optional<NamedObject> namedObject) {
 
     public PackageRequest {
         if (!folder.isEmpty() && !folder.endsWith("/")) {
             throw new IllegalArgumentException("folder must be empty or end in /: " + Bounded.text(folder));
         }
     }
+
+    /** A request that rejects an empty folder and names no object. */
+    public PackageRequest(String bucket, String folder, String sourceUri, String registry, PackageName name,
+            MetadataSource metadata, Optional<String> message, WorkflowChoice workflow, boolean shouldCopy,
+            Optional<UUID> batchId) {
+        this(bucket, folder, sourceUri, registry, name, metadata, message, workflow, shouldCopy, batchId,
+                WhenEmpty.REJECT, Optional.empty());
+    }
+
+    /** What an empty source means: nothing listed, or everything skipped or ignored. */
+    public enum WhenEmpty {
+        /** a mistake (a folder that does not exist, a typo): rejected with the reason */
+        REJECT,
+        /** nothing to do (an EDP batch whose objects were all deleted since): acknowledged, nothing written */
+        SKIP,
+        /** the sender asked for an empty package ({@code "allow_empty": true}) */
+        PACKAGE
+    }
+
+    /** The object a {@code uri} may name, and the request for the folder holding it. */
+    public record NamedObject(String key, PackageRequest request) {}
 
     /** Where the package metadata comes from, in the design's order of preference. */
     public sealed interface MetadataSource {

@@ -10,6 +10,8 @@ import com.quiltdata.edp.packager.manifest.InvalidPackageNameException;
 import com.quiltdata.edp.packager.manifest.PackageName;
 import com.quiltdata.edp.packager.manifest.PhysicalKey;
 import com.quiltdata.edp.packager.request.PackageRequest.MetadataSource;
+import com.quiltdata.edp.packager.request.PackageRequest.NamedObject;
+import com.quiltdata.edp.packager.request.PackageRequest.WhenEmpty;
 import com.quiltdata.edp.packager.request.PackageRequest.WorkflowChoice;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -25,6 +27,8 @@ import java.util.UUID;
  */
 public final class RequestParser {
     public static final String RO_CRATE = "ro-crate-metadata.json";
+    /** The description field that asks for a package even when the folder lists nothing. */
+    public static final String ALLOW_EMPTY = "allow_empty";
 
     private RequestParser() {}
 
@@ -48,11 +52,12 @@ public final class RequestParser {
             }
             return envelope(node);
         }
-        if (node.has("uri")) {
-            return ParsedMessage.of(uriForm(node), "uri");
-        }
+        // as the Packaging Engine does: source_prefix wins, and a uri beside it is ignored
         if (node.has("source_prefix")) {
             return ParsedMessage.of(description(node, Optional.empty()), "description");
+        }
+        if (node.has("uri")) {
+            return ParsedMessage.of(uriForm(node), "uri");
         }
         throw new InvalidRequestException("source_prefix is required (or uri, or an EventBridge event this packager understands)");
     }
@@ -105,11 +110,11 @@ public final class RequestParser {
         if (detailType.equals("package-objects-ready") || (d.has("bucket") && d.has("prefix") && !d.has("source_prefix"))) {
             return ParsedMessage.of(objectsReady(d), "package-objects-ready");
         }
-        if (d.has("uri")) {
-            return ParsedMessage.of(uriForm(d), "envelope+uri");
-        }
         if (d.has("source_prefix")) {
             return ParsedMessage.of(description(d, Optional.empty()), "envelope+description");
+        }
+        if (d.has("uri")) {
+            return ParsedMessage.of(uriForm(d), "envelope+uri");
         }
         throw new InvalidRequestException("EventBridge event " + Bounded.text(source) + " / " + Bounded.text(detailType)
                 + " is not one the packager handles (its detail needs source_prefix, uri, or bucket and prefix)");
@@ -129,8 +134,10 @@ public final class RequestParser {
             }
         });
         String folder = asFolder(prefix);
-        return request(bucket, folder, PhysicalKey.of(bucket, folder, null).toUrl(), null, null,
+        PackageRequest r = request(bucket, folder, PhysicalKey.of(bucket, folder, null).toUrl(), null, null,
                 new MetadataSource.FolderDefault(), Optional.empty(), new WorkflowChoice.RegistryDefault(), false, batchId);
+        // every object of the batch was deleted before it was packaged: nothing to do, not a mistake
+        return withEmptiness(r, WhenEmpty.SKIP, Optional.empty());
     }
 
     private static PackageRequest uriForm(ObjectNode node) {
@@ -139,8 +146,22 @@ public final class RequestParser {
         ObjectNode meta = JsonNodeFactory.instance.objectNode();
         url.queryParameters().forEach(meta::put);
         MetadataSource metadata = meta.isEmpty() ? new MetadataSource.FolderDefault() : new MetadataSource.Given(meta);
-        return request(url.bucket(), asFolder(url.decodedPath()), uri, null, null, metadata, Optional.empty(),
+        String path = url.decodedPath();
+        PackageRequest asFolder = request(url.bucket(), asFolder(path), uri, null, null, metadata, Optional.empty(),
                 new WorkflowChoice.RegistryDefault(), false, Optional.empty());
+        if (path.isEmpty() || path.endsWith("/")) {
+            return asFolder;
+        }
+        // s3://bucket/key may name a folder (the Packaging Service's documented form) or the object that
+        // just arrived (its S3 rule example): the packager tries the folder first, then the object's folder
+        PackageRequest objectsFolder = request(url.bucket(), folderOf(path), uri, null, null, metadata, Optional.empty(),
+                new WorkflowChoice.RegistryDefault(), false, Optional.empty());
+        return withEmptiness(asFolder, WhenEmpty.REJECT, Optional.of(new NamedObject(path, objectsFolder)));
+    }
+
+    private static PackageRequest withEmptiness(PackageRequest r, WhenEmpty whenEmpty, Optional<NamedObject> namedObject) {
+        return new PackageRequest(r.bucket(), r.folder(), r.sourceUri(), r.registry(), r.name(), r.metadata(), r.message(),
+                r.workflow(), r.shouldCopy(), r.batchId(), whenEmpty, namedObject);
     }
 
     private static PackageRequest description(ObjectNode node, Optional<UUID> batchId) {
@@ -190,14 +211,28 @@ public final class RequestParser {
             }
             shouldCopy = node.get("should_copy").booleanValue();
         }
+        boolean allowEmpty = false;
+        if (node.hasNonNull(ALLOW_EMPTY)) {
+            if (!node.get(ALLOW_EMPTY).isBoolean()) {
+                throw new InvalidRequestException(ALLOW_EMPTY + " must be true or false");
+            }
+            allowEmpty = node.get(ALLOW_EMPTY).booleanValue();
+        }
         String registry = optionalString(node, "registry").map(RequestParser::registryBucket).orElse(null);
         String name = optionalString(node, "package_name").orElse(null);
-        return request(url.bucket(), folder, sourcePrefix, registry, name, metadata, message, workflow, shouldCopy, batchId);
+        PackageRequest r = request(url.bucket(), folder, sourcePrefix, registry, name, metadata, message, workflow, shouldCopy, batchId);
+        return allowEmpty ? withEmptiness(r, WhenEmpty.PACKAGE, Optional.empty()) : r;
     }
 
     private static PackageRequest request(String bucket, String folder, String sourceUri, String registry, String name,
             MetadataSource metadata, Optional<String> message, WorkflowChoice workflow, boolean shouldCopy,
             Optional<UUID> batchId) {
+        for (String segment : folder.split("/")) {
+            if (segment.equals("..") || segment.equals(".")) {
+                throw new InvalidRequestException("the source folder '" + folder + "' has a '" + segment + "' segment (after"
+                        + " percent-decoding); S3 keys are not resolved like paths, so name the folder itself");
+            }
+        }
         PackageName packageName;
         try {
             packageName = name == null ? PackageName.fromFolder(folder) : PackageName.parse(name);

@@ -55,13 +55,20 @@ public final class S3PackageRegistry implements PackageRegistry {
     }
 
     @Override
-    public void tag(String registry, PackageName name, Instant when, String topHash) {
-        String base = NAMED + name + "/";
+    public void putPointer(String registry, PackageName name, Instant when, String topHash) {
+        putText(registry, NAMED + name + "/" + when.getEpochSecond(), topHash);
+    }
+
+    @Override
+    public void setLatest(String registry, PackageName name, String topHash) {
+        putText(registry, NAMED + name + "/latest", topHash);
+    }
+
+    private void putText(String registry, String key, String text) {
         try {
-            s3.putObject(r -> r.bucket(registry).key(base + when.getEpochSecond()), RequestBody.fromString(topHash));
-            s3.putObject(r -> r.bucket(registry).key(base + "latest"), RequestBody.fromString(topHash));
+            s3.putObject(r -> r.bucket(registry).key(key), RequestBody.fromString(text));
         } catch (S3Exception e) {
-            throw S3Errors.map(e, "write pointers under s3://" + registry + "/" + base);
+            throw S3Errors.map(e, "write s3://" + registry + "/" + key);
         }
     }
 

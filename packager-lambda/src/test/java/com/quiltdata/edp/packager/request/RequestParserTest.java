@@ -155,4 +155,71 @@ class RequestParserTest {
         assertTrue(e.getMessage().length() < 400, e.getMessage().length() + " chars");
         assertTrue(e.getMessage().contains("...[cut, 1000007 chars]"), e.getMessage());
     }
+
+    @ParameterizedTest(name = "uri {0} -> folder [{1}], else the object {2} in [{3}] as {4}")
+    @CsvSource(delimiter = '|', value = {
+        "s3://b/in/run-1/manifest.json|in/run-1/manifest.json/|in/run-1/manifest.json|in/run-1/|in/run-1",
+        "s3://b/data/to/be/packaged|data/to/be/packaged/|data/to/be/packaged|data/to/be/|data_to/be",
+        "s3://b/top.json|top.json/|top.json|''|package/null",
+        "s3://b/in%20put/x%2By.csv?k=v|in put/x+y.csv/|in put/x+y.csv|in put/|package/in-put",
+        "s3://b/in/run-1/|in/run-1/|''|''|''",
+        "s3://b|''|''|''|''"
+    })
+    void shouldLetAUriNameAFolderOrAnObjectInIt(String uri, String folder, String objectKey, String objectFolder, String objectName) {
+        PackageRequest r = request("{\"uri\": \"" + uri + "\"}");
+        assertEquals(folder, r.folder());
+        assertEquals(PackageRequest.WhenEmpty.REJECT, r.whenEmpty());
+        if (objectKey.isEmpty()) {
+            assertTrue(r.namedObject().isEmpty());
+            return;
+        }
+        PackageRequest.NamedObject named = r.namedObject().orElseThrow();
+        assertEquals(objectKey, named.key());
+        assertEquals(objectFolder, named.request().folder());
+        assertEquals(objectName, named.request().name().toString());
+        assertEquals("b", named.request().bucket());
+        assertEquals(r.metadata(), named.request().metadata());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "{\"source_prefix\": \"s3://mine/a/\", \"uri\": \"s3://other/x/y.json\"}|mine|a/",
+        "{\"uri\": \"s3://other/x/\", \"source_prefix\": \"s3://mine/a/f.json\"}|mine|a/",
+        "{\"detail-type\": \"req\", \"source\": \"me\", \"detail\": {\"uri\": \"s3://other/x/\", \"source_prefix\": \"s3://mine/a/\"}}|mine|a/"
+    })
+    void shouldLetSourcePrefixWinOverAUriBesideIt(String body, String bucket, String folder) {
+        PackageRequest r = request(body);
+        assertEquals(bucket, r.bucket());
+        assertEquals(bucket, r.registry());
+        assertEquals(folder, r.folder());
+        assertTrue(r.namedObject().isEmpty());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+        "{\"source_prefix\": \"s3://b/a/../b/\"}",
+        "{\"source_prefix\": \"s3://b/a/%2e%2e/b/\"}",
+        "{\"source_prefix\": \"s3://b/a/%2E%2E/\"}",
+        "{\"source_prefix\": \"s3://b/../\"}",
+        "{\"source_prefix\": \"s3://b/a/./b/\"}",
+        "{\"uri\": \"s3://b/a/..\"}",
+        "{\"uri\": \"s3://b/x/%2e%2e/y\"}",
+        "{\"detail-type\": \"package-objects-ready\", \"source\": \"com.quiltdata.edp\", \"detail\": {\"bucket\": \"b\", \"prefix\": \"a/../\"}}"
+    })
+    void shouldRejectAFolderWithDotSegments(String body) {
+        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> RequestParser.parse(body));
+        assertTrue(e.getMessage().contains("segment"), e.getMessage());
+    }
+
+    @Test
+    void shouldAskForAnEmptyPackageOnlyWhenTheDescriptionSaysSo() {
+        assertEquals(PackageRequest.WhenEmpty.REJECT, request("{\"source_prefix\": \"s3://b/a/\"}").whenEmpty());
+        assertEquals(PackageRequest.WhenEmpty.REJECT, request("{\"source_prefix\": \"s3://b/a/\", \"allow_empty\": false}").whenEmpty());
+        assertEquals(PackageRequest.WhenEmpty.PACKAGE, request("{\"source_prefix\": \"s3://b/a/\", \"allow_empty\": true}").whenEmpty());
+        assertEquals(PackageRequest.WhenEmpty.SKIP, request("{\"detail-type\": \"package-objects-ready\", \"source\": \"com.quiltdata.edp\","
+                + " \"detail\": {\"bucket\": \"b\", \"prefix\": \"a/\"}}").whenEmpty());
+        InvalidRequestException e = assertThrows(InvalidRequestException.class,
+                () -> RequestParser.parse("{\"source_prefix\": \"s3://b/a/\", \"allow_empty\": \"yes\"}"));
+        assertEquals("allow_empty must be true or false", e.getMessage());
+    }
 }

@@ -38,8 +38,12 @@ public final class InMemoryRegistry implements PackageRegistry {
     }
 
     @Override
-    public synchronized void tag(String registry, PackageName name, Instant when, String topHash) {
+    public synchronized void putPointer(String registry, PackageName name, Instant when, String topHash) {
         files.put(registry + "/.quilt/named_packages/" + name + "/" + when.getEpochSecond(), topHash.getBytes());
+    }
+
+    @Override
+    public synchronized void setLatest(String registry, PackageName name, String topHash) {
         files.put(registry + "/.quilt/named_packages/" + name + "/latest", topHash.getBytes());
     }
 

@@ -5,15 +5,17 @@ import com.quiltdata.edp.packager.port.PackageRevision;
 import com.quiltdata.edp.packager.port.RevisionStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
-/** The revision store as a list, for the benchmark (PostgreSQL is not what it measures). */
+/** The revision store as lists, for unit tests and the benchmark (PostgreSQL is not what they exercise). */
 public final class InMemoryRevisionStore implements RevisionStore {
     public final List<PackageRevision> revisions = new ArrayList<>();
+    public final List<PackageRevision> open = new ArrayList<>();
 
     @Override
     public synchronized boolean hasBatch(UUID batchId) {
-        return revisions.stream().anyMatch(r -> r.batchId().equals(java.util.Optional.of(batchId)));
+        return revisions.stream().anyMatch(r -> r.batchId().equals(Optional.of(batchId)));
     }
 
     @Override
@@ -23,6 +25,37 @@ public final class InMemoryRevisionStore implements RevisionStore {
 
     @Override
     public synchronized void record(PackageRevision revision) {
-        revisions.add(revision);
+        boolean again = revisions.stream().anyMatch(r -> r.equals(revision)
+                || (revision.batchId().isPresent() && r.batchId().equals(revision.batchId())));
+        if (!again) {
+            revisions.add(revision);
+        }
+    }
+
+    @Override
+    public synchronized PackageRevision begin(PackageRevision revision) {
+        for (PackageRevision w : open) {
+            if (w.registry().equals(revision.registry()) && w.name().equals(revision.name()) && w.topHash().equals(revision.topHash())) {
+                return w;
+            }
+        }
+        open.add(revision);
+        return revision;
+    }
+
+    @Override
+    public synchronized Optional<PackageRevision> openWrite(UUID batchId) {
+        return open.stream().filter(w -> w.batchId().equals(Optional.of(batchId))).findFirst();
+    }
+
+    @Override
+    public synchronized List<PackageRevision> openWrites(String registry, PackageName name) {
+        return open.stream().filter(w -> w.registry().equals(registry) && w.name().equals(name)).toList();
+    }
+
+    @Override
+    public synchronized void finish(PackageRevision revision) {
+        open.removeIf(w -> w.registry().equals(revision.registry()) && w.name().equals(revision.name())
+                && w.topHash().equals(revision.topHash()));
     }
 }
