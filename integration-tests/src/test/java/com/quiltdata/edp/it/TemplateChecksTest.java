@@ -1,6 +1,7 @@
 package com.quiltdata.edp.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -236,11 +237,27 @@ class TemplateChecksTest {
         template.rules().forEach(r -> rules.put(r.logicalId(), r));
 
         Map<String, String> parameters = Map.of("BucketName", "my-bucket");
-        JsonNode s3 = CloudFormationTemplate.resolve(rules.get("BucketEventsRule").eventPattern(), parameters);
+        JsonNode s3 = template.evaluate(rules.get("BucketEventsRule").eventPattern(), parameters);
         assertEquals("[\"aws.s3\"]", s3.path("source").toString());
         assertEquals("[\"Object Created\",\"Object Deleted\"]", s3.path("detail-type").toString());
         assertEquals("[\"my-bucket\"]", s3.path("detail").path("bucket").path("name").toString());
         assertTrue(rules.get("BucketEventsRule").onDefaultBus(), "S3 events arrive on the default bus only");
+
+        // the whole bucket by default; watched prefixes fill five slots, the first repeated after the last
+        JsonNode everything = template.evaluate(rules.get("BucketEventsRule").eventPattern(), parameters);
+        assertTrue(everything.path("detail").path("object").isMissingNode(), everything.toString());
+        JsonNode watched = template.evaluate(rules.get("BucketEventsRule").eventPattern(),
+                Map.of("BucketName", "my-bucket", "BucketWatchPrefixes", "lab/,instruments/seq-1/"));
+        assertEquals("[{\"prefix\":\"lab/\"},{\"prefix\":\"instruments/seq-1/\"},{\"prefix\":\"lab/\"},{\"prefix\":\"lab/\"},{\"prefix\":\"lab/\"}]",
+                watched.path("detail").path("object").path("key").toString());
+        JsonNode five = template.evaluate(rules.get("BucketEventsRule").eventPattern(),
+                Map.of("BucketName", "my-bucket", "BucketWatchPrefixes", "a/,b/,c/,d/,e/"));
+        assertEquals("[{\"prefix\":\"a/\"},{\"prefix\":\"b/\"},{\"prefix\":\"c/\"},{\"prefix\":\"d/\"},{\"prefix\":\"e/\"}]",
+                five.path("detail").path("object").path("key").toString());
+        String allowed = template.parameters().path("BucketWatchPrefixes").path("AllowedPattern").asText();
+        assertTrue("a/,b/,c/,d/,e/".matches(allowed) && "".matches(allowed));
+        assertFalse("a/,b/,c/,d/,e/,f/".matches(allowed), "a sixth prefix would have no slot");
+        assertFalse("/lab/".matches(allowed) || "lab/,".matches(allowed) || "my lab/".matches(allowed));
 
         CloudFormationTemplate.EventRule ready = rules.get("PackageObjectsReadyRule");
         assertEquals("[\"com.quiltdata.edp\"]", ready.eventPattern().path("source").toString());

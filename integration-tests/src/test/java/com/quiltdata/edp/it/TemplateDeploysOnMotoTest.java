@@ -103,6 +103,27 @@ class TemplateDeploysOnMotoTest {
     }
 
     @Test
+    void onlyTheWatchedPrefixesReachTheIngestQueue() throws Exception {
+        // Given a stack watching two prefixes of its bucket
+        EdpStack.Deployment stack = EdpStack.deploy(moto, "edp-watch", Map.of(
+                "BucketName", "edp-watch-data", "BucketWatchPrefixes", "lab/,instruments/seq-1/"));
+        try (S3Client s3 = moto.s3(); SqsClient sqs = moto.client(SqsClient.builder())) {
+            s3.createBucket(b -> b.bucket("edp-watch-data"));
+            moto.enableEventBridgeNotifications("edp-watch-data");
+
+            // When objects are written under both, under neither, and under a look-alike of one
+            for (String key : List.of("lab/run-7/a.csv", "instruments/seq-1/b.bcl", "instruments/seq-2/c.bcl", "scratch/d.tmp", "labs/e.csv")) {
+                s3.putObject(b -> b.bucket("edp-watch-data").key(key), RequestBody.fromString(key));
+            }
+
+            // Then only the watched prefixes' events are delivered
+            List<String> keys = receive(sqs, stack.output("IngestQueueUrl"), 2).stream()
+                    .map(event -> event.path("detail").path("object").path("key").asText()).sorted().toList();
+            assertEquals(List.of("instruments/seq-1/b.bcl", "lab/run-7/a.csv"), keys);
+        }
+    }
+
+    @Test
     void packageObjectsReadyOnTheEdpBusReachesThePackagerQueueUnchanged() throws Exception {
         // Given a deployed stack
         EdpStack.Deployment stack = EdpStack.deploy(moto, "edp-bus", Map.of("BucketName", "edp-bus-data"));
