@@ -2,6 +2,7 @@ package com.quiltdata.edp.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -271,6 +272,25 @@ class TemplateChecksTest {
                 assertEquals("[\"com.quiltdata.edp\"]", rule.eventPattern().path("source").toString(), rule.logicalId() + " takes only EDP events");
             }
         }
+    }
+
+    @Test
+    void packagerQueueAdmitsTheAccountsOwnRulesAndItsDeadLetterQueueOnlyTheStacksRule() {
+        // the Quilt packaging pages tell users to target the packager queue from their own rules
+        JsonNode statements = template.resource("PackagerQueuePolicy").path("Properties").path("PolicyDocument").path("Statement");
+        JsonNode accountRules = null;
+        for (JsonNode statement : statements) {
+            if ("PackageRequestsFromAccountRules".equals(statement.path("Sid").asText())) {
+                accountRules = statement;
+            }
+        }
+        assertNotNull(accountRules, "no statement admits the account's own rules: " + statements);
+        assertEquals("events.amazonaws.com", accountRules.path("Principal").path("Service").asText());
+        assertEquals("sqs:SendMessage", accountRules.path("Action").asText());
+        assertEquals("{\"Fn::GetAtt\":[\"PackagerQueue\",\"Arn\"]}", accountRules.path("Resource").toString(), "the queue only, never its DLQ");
+        assertEquals("arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/*",
+                accountRules.path("Condition").path("ArnLike").path("aws:SourceArn").path("Fn::Sub").asText());
+        assertEquals("AWS::AccountId", accountRules.path("Condition").path("StringEquals").path("aws:SourceAccount").path("Ref").asText());
     }
 
     @Test

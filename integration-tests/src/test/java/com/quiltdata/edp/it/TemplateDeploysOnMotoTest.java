@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import com.quiltdata.edp.packager.request.ParsedMessage;
+import com.quiltdata.edp.packager.request.RequestParser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -120,6 +122,38 @@ class TemplateDeploysOnMotoTest {
             List<String> keys = receive(sqs, stack.output("IngestQueueUrl"), 2).stream()
                     .map(event -> event.path("detail").path("object").path("key").asText()).sorted().toList();
             assertEquals(List.of("instruments/seq-1/b.bcl", "lab/run-7/a.csv"), keys);
+        }
+    }
+
+    @Test
+    void aUsersOwnRuleWithAnInputTransformerReachesThePackagerQueue() throws Exception {
+        // Given a deployed stack, and the docs' recipe: the user's own rule on the default bus turning
+        // each manifest.json written under incoming/ into {"uri": ...} for the packager queue
+        EdpStack.Deployment stack = EdpStack.deploy(moto, "edp-recipe", Map.of("BucketName", "edp-recipe-data"));
+        try (SqsClient sqs = moto.client(SqsClient.builder()); EventBridgeClient events = moto.client(EventBridgeClient.builder())) {
+            events.putRule(b -> b.name("my-manifests-to-edp").eventPattern("""
+                    {"source": ["aws.s3"], "detail-type": ["Object Created"],
+                     "detail": {"bucket": {"name": ["edp-recipe-data"]},
+                                "object": {"key": [{"prefix": "incoming/"}]}}}"""));
+            assertEquals(0, events.putTargets(b -> b.rule("my-manifests-to-edp").targets(t -> t.id("edp-packager")
+                    .arn(stack.output("PackagerQueueArn"))
+                    .inputTransformer(i -> i.inputPathsMap(Map.of("bucketName", "$.detail.bucket.name", "objectKey", "$.detail.object.key"))
+                            .inputTemplate("{\"detail-type\": \"package-object-request\", \"detail\": {\"uri\": \"s3://<bucketName>/<objectKey>\"}}"))))
+                    .failedEntryCount());
+
+            // When a manifest arrives under incoming/ (put as S3 would send it: moto 5.2 skips input
+            // transformers for the events its own S3 sends, but applies them to PutEvents)
+            PutEventsResponse put = events.putEvents(b -> b.entries(e -> e.source("aws.s3").detailType("Object Created")
+                    .detail("{\"version\":\"0\",\"bucket\":{\"name\":\"edp-recipe-data\"},"
+                            + "\"object\":{\"key\":\"incoming/run-9/manifest.json\",\"size\":2},\"reason\":\"PutObject\"}")));
+            assertEquals(0, put.failedEntryCount());
+
+            // Then the packager queue holds the transformed request, and the packager reads it as a uri request
+            List<JsonNode> received = receive(sqs, stack.output("PackagerQueueUrl"), 1);
+            assertEquals(1, received.size(), "packager queue: " + received);
+            assertEquals("s3://edp-recipe-data/incoming/run-9/manifest.json", received.get(0).path("detail").path("uri").asText(), received.toString());
+            ParsedMessage parsed = RequestParser.parse(received.get(0).toString());
+            assertEquals("edp-recipe-data", parsed.request().orElseThrow().bucket());
         }
     }
 
