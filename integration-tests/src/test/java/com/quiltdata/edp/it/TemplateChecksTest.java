@@ -10,8 +10,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.quiltdata.edp.it.pipeline.EventRouter;
 import com.quiltdata.edp.packager.s3.S3ContentHasher;
 import com.quiltdata.edp.packager.s3.S3PackageRegistry;
+import com.quiltdata.edp.testing.SampleEvents;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -271,6 +273,32 @@ class TemplateChecksTest {
                 assertEquals("[\"Bus\",\"Name\"]", rule.eventBusName().path("Fn::GetAtt").toString(), rule.logicalId());
                 assertEquals("[\"com.quiltdata.edp\"]", rule.eventPattern().path("source").toString(), rule.logicalId() + " takes only EDP events");
             }
+        }
+    }
+
+    @Test
+    void omicsAndRoCrateRulesMatchTheirSampleEventsOnlyWhenSwitchedOn() {
+        Map<String, String> on = Map.of("BucketName", "edp-demo-bucket", "PackageOmicsRuns", "true",
+                "OmicsOutputBucket", "edp-omics-output", "PackageRoCrates", "true");
+        EventRouter router = new EventRouter(template, on, Map.of());
+        JsonNode omics = json(SampleEvents.load("omics-run-status-completed"));
+        JsonNode crate = json(SampleEvents.load("s3-object-created-ro-crate-manifest"));
+        JsonNode plainObject = json(SampleEvents.load("s3-object-created-put"));
+        assertEquals(List.of("OmicsRunsRule"), router.matchingRules(EventRouter.DEFAULT_BUS, omics));
+        assertEquals(List.of("BucketEventsRule", "RoCratesRule"), router.matchingRules(EventRouter.DEFAULT_BUS, crate));
+        assertEquals(List.of("BucketEventsRule"), router.matchingRules(EventRouter.DEFAULT_BUS, plainObject));
+        ((ObjectNode) omics.path("detail")).put("status", "RUNNING");
+        assertEquals(List.of(), router.matchingRules(EventRouter.DEFAULT_BUS, omics), "only COMPLETED runs are packaged");
+        ObjectNode metadataCrate = crate.deepCopy();
+        ((ObjectNode) metadataCrate.path("detail").path("object")).put("key", "nf/run-12/ro-crate-metadata.json");
+        assertEquals(List.of("BucketEventsRule", "RoCratesRule"), router.matchingRules(EventRouter.DEFAULT_BUS, metadataCrate));
+
+        // off by default: neither rule exists
+        EventRouter defaults = new EventRouter(template, Map.of("BucketName", "edp-demo-bucket"), Map.of());
+        assertEquals(List.of("BucketEventsRule"), defaults.matchingRules(EventRouter.DEFAULT_BUS, crate));
+        assertEquals(List.of(), defaults.matchingRules(EventRouter.DEFAULT_BUS, json(SampleEvents.load("omics-run-status-completed"))));
+        for (String rule : List.of("OmicsRunsRule", "RoCratesRule")) {
+            assertEquals("PackagerQueue", template.rule(rule).targets().get(0).arn().path("Fn::GetAtt").path(0).asText(), rule);
         }
     }
 
@@ -552,6 +580,14 @@ class TemplateChecksTest {
             for (int i = 0; i < node.size(); i++) {
                 walk(node.get(i), path + "/" + i, visitor);
             }
+        }
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return new ObjectMapper().readTree(text);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
         }
     }
 }

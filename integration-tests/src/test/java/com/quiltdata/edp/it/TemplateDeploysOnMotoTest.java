@@ -190,7 +190,10 @@ class TemplateDeploysOnMotoTest {
                 "FileGatewayShareArn", "arn:aws:storagegateway:us-east-1:111122223333:share/share-ABC12345",
                 "AlarmEmail", "data-team@example.com",
                 "BucketIgnorePrefixes", "raw/**,*.tmp",
-                "BucketReadyFilter", "all(.[]; .size > 0)"));
+                "BucketReadyFilter", "all(.[]; .size > 0)",
+                "PackageOmicsRuns", "true",
+                "OmicsOutputBucket", "edp-options-omics",
+                "PackageRoCrates", "true"));
 
         // Then the EDP bus carries the packager, notification and three forwarding rules, each forwarding to its bus
         try (EventBridgeClient events = moto.client(EventBridgeClient.builder())) {
@@ -203,6 +206,15 @@ class TemplateDeploysOnMotoTest {
                         .forEach(t -> forwardedTo.add(t.arn()));
             }
             assertEquals(List.of(forwards.split(",")), forwardedTo);
+
+            // and the default bus carries the opt-in HealthOmics and RO-Crate rules, both to the packager queue
+            List<String> defaultBus = events.listRules(b -> b.eventBusName("default")).rules().stream().map(Rule::name)
+                    .filter(name -> name.endsWith("-omics-runs") || name.endsWith("-ro-crates")).sorted().toList();
+            assertEquals(List.of("edp-options-omics-runs", "edp-options-ro-crates"), defaultBus);
+            for (String rule : defaultBus) {
+                assertEquals(List.of(stack.output("PackagerQueueArn")), events.listTargetsByRule(b -> b.rule(rule)).targets().stream()
+                        .map(software.amazon.awssdk.services.eventbridge.model.Target::arn).toList(), rule);
+            }
         }
         assertTrue(stack.outputs().keySet().containsAll(OUTPUTS), "outputs: " + stack.outputs());
     }
