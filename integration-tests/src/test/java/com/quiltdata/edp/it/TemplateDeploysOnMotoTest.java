@@ -184,16 +184,18 @@ class TemplateDeploysOnMotoTest {
         String forwards = "arn:aws:events:us-east-1:111122223333:event-bus/one,"
                 + "arn:aws:events:us-east-1:111122223333:event-bus/two,"
                 + "arn:aws:events:eu-west-1:444455556666:event-bus/three";
-        EdpStack.Deployment stack = EdpStack.deploy(moto, "edp-options", Map.of(
-                "BucketName", "edp-options-data",
-                "ForwardEventBusArns", forwards,
-                "FileGatewayShareArn", "arn:aws:storagegateway:us-east-1:111122223333:share/share-ABC12345",
-                "AlarmEmail", "data-team@example.com",
-                "BucketIgnorePrefixes", "raw/**,*.tmp",
-                "BucketReadyFilter", "all(.[]; .size > 0)",
-                "PackageOmicsRuns", "true",
-                "OmicsOutputBucket", "edp-options-omics",
-                "PackageRoCrates", "true"));
+        EdpStack.Deployment stack = EdpStack.deploy(moto, "edp-options", Map.ofEntries(
+                Map.entry("BucketName", "edp-options-data"),
+                Map.entry("ForwardEventBusArns", forwards),
+                Map.entry("FileGatewayShareArn", "arn:aws:storagegateway:us-east-1:111122223333:share/share-ABC12345"),
+                Map.entry("AlarmEmail", "data-team@example.com"),
+                Map.entry("BucketIgnorePrefixes", "raw/**,*.tmp"),
+                Map.entry("BucketReadyFilter", "all(.[]; .size > 0)"),
+                Map.entry("PackageOmicsRuns", "true"),
+                Map.entry("OmicsOutputBucket", "edp-options-omics"),
+                Map.entry("PackageRoCrates", "true"),
+                Map.entry("PackageRegistry", "edp-options-processed"),
+                Map.entry("ExtraRegistries", "edp-options-archive,edp-options-shared")));
 
         // Then the EDP bus carries the packager, notification and three forwarding rules, each forwarding to its bus
         try (EventBridgeClient events = moto.client(EventBridgeClient.builder())) {

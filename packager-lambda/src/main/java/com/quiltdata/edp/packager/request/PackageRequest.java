@@ -36,6 +36,10 @@ public record PackageRequest(
         }
     }
 
+    public PackageRequest withRegistry(String otherRegistry) {
+        return new PackageRequest(bucket, folder, sourceUri, otherRegistry, name, metadata, message, workflow, shouldCopy, batchId);
+    }
+
     /** Where the package metadata comes from, in the design's order of preference. */
     public sealed interface MetadataSource {
         /** {@code metadata} of the message (or query parameters of a {@code uri}). */
