@@ -303,6 +303,24 @@ class TemplateChecksTest {
     }
 
     @Test
+    void theRegistryOfAutomaticPackagesGetsOnlyRegistryWrites() {
+        JsonNode policy = template.resource("PackagerRegistryPolicy");
+        assertEquals("HasPackageRegistry", policy.path("Condition").asText());
+        assertTrue(template.condition("HasPackageRegistry", Map.of("BucketName", "raw", "PackageRegistry", "processed")));
+        assertFalse(template.condition("HasPackageRegistry", Map.of("BucketName", "raw")), "empty: the source bucket, no extra grant");
+        List<String> putObject = new ArrayList<>();
+        for (JsonNode statement : policy.path("Properties").path("PolicyDocument").path("Statement")) {
+            if (texts(statement.path("Action")).contains("s3:PutObject")) {
+                statement.path("Resource").forEach(r -> putObject.add(r.path("Fn::Sub").asText()));
+            }
+        }
+        String registry = "arn:${AWS::Partition}:s3:::${PackageRegistry}/";
+        assertEquals(List.of(registry + S3PackageRegistry.PACKAGES + "*", registry + S3PackageRegistry.NAMED + "*"), putObject);
+        assertTrue(template.condition("HasExtraRegistries", Map.of("BucketName", "raw", "ExtraRegistries", "a,b")));
+        assertFalse(template.condition("HasExtraRegistries", Map.of("BucketName", "raw")));
+    }
+
+    @Test
     void packagerQueueAdmitsTheAccountsOwnRulesAndItsDeadLetterQueueOnlyTheStacksRule() {
         // the Quilt packaging pages tell users to target the packager queue from their own rules
         JsonNode statements = template.resource("PackagerQueuePolicy").path("Properties").path("PolicyDocument").path("Statement");
