@@ -200,6 +200,148 @@ public final class CloudFormationTemplate {
         return node;
     }
 
+    /**
+     * A copy of {@code node} as CloudFormation would pass it on, given parameter values (the template's
+     * defaults fill the rest): {@code Ref} to a parameter (a {@code CommaDelimitedList} becomes an
+     * array), {@code Fn::If} on the template's conditions, {@code Fn::Select}, {@code Fn::Split},
+     * {@code Fn::Join}, and {@code AWS::NoValue} leaving the field out. Fails on anything else, so an
+     * intrinsic the tests cannot evaluate is never passed on unresolved.
+     */
+    public JsonNode evaluate(JsonNode node, Map<String, String> parameterValues) {
+        Map<String, String> values = new LinkedHashMap<>();
+        parameters().fields().forEachRemaining(p -> {
+            if (p.getValue().has("Default")) {
+                values.put(p.getKey(), p.getValue().get("Default").asText());
+            }
+        });
+        values.putAll(parameterValues);
+        JsonNode result = evaluate(node, values, new ArrayList<>());
+        return result == null ? JsonNodeFactory.instance.missingNode() : result;
+    }
+
+    /** Whether a condition of the template holds for the given parameter values (defaults fill the rest). */
+    public boolean condition(String name, Map<String, String> parameterValues) {
+        JsonNode answer = evaluate(JsonNodeFactory.instance.objectNode().set("Condition", TextNode.valueOf(name)), parameterValues);
+        return answer.asBoolean();
+    }
+
+    private JsonNode evaluate(JsonNode node, Map<String, String> values, List<String> conditionsSeen) {
+        if (node.isArray()) {
+            ArrayNode copy = JsonNodeFactory.instance.arrayNode();
+            for (JsonNode item : node) {
+                JsonNode value = evaluate(item, values, conditionsSeen);
+                if (value != null) {
+                    copy.add(value);
+                }
+            }
+            return copy;
+        }
+        if (!node.isObject()) {
+            return node;
+        }
+        if (node.size() == 1) {
+            String fn = node.fieldNames().next();
+            JsonNode arg = node.get(fn);
+            switch (fn) {
+                case "Ref" -> {
+                    String name = arg.asText();
+                    if (name.equals("AWS::NoValue")) {
+                        return null;
+                    }
+                    if (!values.containsKey(name)) {
+                        throw new IllegalArgumentException("no value for Ref " + name);
+                    }
+                    String value = values.get(name);
+                    if (parameters().path(name).path("Type").asText().equals("CommaDelimitedList")) {
+                        ArrayNode list = JsonNodeFactory.instance.arrayNode();
+                        for (String item : value.split(",", -1)) {
+                            list.add(item.trim());
+                        }
+                        return list;
+                    }
+                    return TextNode.valueOf(value);
+                }
+                case "Condition" -> {
+                    String name = arg.asText();
+                    if (conditionsSeen.contains(name)) {
+                        throw new IllegalArgumentException("condition " + name + " refers to itself");
+                    }
+                    conditionsSeen.add(name);
+                    JsonNode definition = conditions().path(name);
+                    if (definition.isMissingNode()) {
+                        throw new IllegalArgumentException("template has no condition " + name);
+                    }
+                    JsonNode value = evaluate(definition, values, conditionsSeen);
+                    conditionsSeen.remove(name);
+                    return value;
+                }
+                case "Fn::Equals" -> {
+                    return JsonNodeFactory.instance.booleanNode(
+                            evaluate(arg.get(0), values, conditionsSeen).equals(evaluate(arg.get(1), values, conditionsSeen)));
+                }
+                case "Fn::Not" -> {
+                    return JsonNodeFactory.instance.booleanNode(!evaluate(arg.get(0), values, conditionsSeen).asBoolean());
+                }
+                case "Fn::And", "Fn::Or" -> {
+                    boolean and = fn.equals("Fn::And");
+                    boolean result = and;
+                    for (JsonNode operand : arg) {
+                        boolean value = evaluate(operand, values, conditionsSeen).asBoolean();
+                        result = and ? result && value : result || value;
+                    }
+                    return JsonNodeFactory.instance.booleanNode(result);
+                }
+                case "Fn::If" -> {
+                    boolean holds = evaluate(JsonNodeFactory.instance.objectNode().set("Condition", arg.get(0)), values, conditionsSeen).asBoolean();
+                    return evaluate(arg.get(holds ? 1 : 2), values, conditionsSeen);
+                }
+                case "Fn::Select" -> {
+                    int index = evaluate(arg.get(0), values, conditionsSeen).asInt();
+                    JsonNode list = evaluate(arg.get(1), values, conditionsSeen);
+                    if (index < 0 || index >= list.size()) {
+                        throw new IllegalArgumentException("Fn::Select index " + index + " out of " + list);
+                    }
+                    return list.get(index);
+                }
+                case "Fn::Split" -> {
+                    String delimiter = arg.get(0).asText();
+                    String text = evaluate(arg.get(1), values, conditionsSeen).asText();
+                    ArrayNode parts = JsonNodeFactory.instance.arrayNode();
+                    int from = 0;
+                    for (int at = text.indexOf(delimiter); at >= 0; at = text.indexOf(delimiter, from)) {
+                        parts.add(text.substring(from, at));
+                        from = at + delimiter.length();
+                    }
+                    parts.add(text.substring(from));
+                    return parts;
+                }
+                case "Fn::Join" -> {
+                    List<String> parts = new ArrayList<>();
+                    evaluate(arg.get(1), values, conditionsSeen).forEach(part -> parts.add(part.asText()));
+                    return TextNode.valueOf(String.join(arg.get(0).asText(), parts));
+                }
+                default -> {
+                    if (fn.startsWith("Fn::")) {
+                        throw new IllegalArgumentException("cannot evaluate " + fn + " in " + node);
+                    }
+                }
+            }
+        }
+        ObjectNode copy = JsonNodeFactory.instance.objectNode();
+        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            if (field.getKey().startsWith("Fn::")) {
+                throw new IllegalArgumentException("cannot evaluate " + field.getKey() + " in " + node);
+            }
+            JsonNode value = evaluate(field.getValue(), values, conditionsSeen);
+            if (value != null) {
+                copy.set(field.getKey(), value);
+            }
+        }
+        return copy;
+    }
+
     /** {@link #resolve} with parameter values given as strings. */
     public static JsonNode resolve(JsonNode node, Map<String, String> parameterValues) {
         return resolve(node, name -> parameterValues.containsKey(name) ? TextNode.valueOf(parameterValues.get(name)) : null);

@@ -48,6 +48,7 @@ class SettingsReachLiveVersionTest {
         changes.put("BucketReadyFilter", "length > 0");
         changes.put("PackageReadyDelay", "30");
         changes.put("QuiltCatalogUrl", "https://quilt.example.com");
+        changes.put("PackageRegistry", "edp-processed");
         changes.put("EventBusName", "quilt-edp-2");
         changes.put("DBUser", "edp_admin");
         changes.put("FileGatewayShareArn", "arn:aws:storagegateway:us-east-1:123456789012:share/share-ABC12345");

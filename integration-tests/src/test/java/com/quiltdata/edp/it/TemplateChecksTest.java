@@ -1,6 +1,8 @@
 package com.quiltdata.edp.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -8,8 +10,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.quiltdata.edp.it.pipeline.EventRouter;
 import com.quiltdata.edp.packager.s3.S3ContentHasher;
 import com.quiltdata.edp.packager.s3.S3PackageRegistry;
+import com.quiltdata.edp.testing.SampleEvents;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -236,11 +240,27 @@ class TemplateChecksTest {
         template.rules().forEach(r -> rules.put(r.logicalId(), r));
 
         Map<String, String> parameters = Map.of("BucketName", "my-bucket");
-        JsonNode s3 = CloudFormationTemplate.resolve(rules.get("BucketEventsRule").eventPattern(), parameters);
+        JsonNode s3 = template.evaluate(rules.get("BucketEventsRule").eventPattern(), parameters);
         assertEquals("[\"aws.s3\"]", s3.path("source").toString());
         assertEquals("[\"Object Created\",\"Object Deleted\"]", s3.path("detail-type").toString());
         assertEquals("[\"my-bucket\"]", s3.path("detail").path("bucket").path("name").toString());
         assertTrue(rules.get("BucketEventsRule").onDefaultBus(), "S3 events arrive on the default bus only");
+
+        // the whole bucket by default; watched prefixes fill five slots, the first repeated after the last
+        JsonNode everything = template.evaluate(rules.get("BucketEventsRule").eventPattern(), parameters);
+        assertTrue(everything.path("detail").path("object").isMissingNode(), everything.toString());
+        JsonNode watched = template.evaluate(rules.get("BucketEventsRule").eventPattern(),
+                Map.of("BucketName", "my-bucket", "BucketWatchPrefixes", "lab/,instruments/seq-1/"));
+        assertEquals("[{\"prefix\":\"lab/\"},{\"prefix\":\"instruments/seq-1/\"},{\"prefix\":\"lab/\"},{\"prefix\":\"lab/\"},{\"prefix\":\"lab/\"}]",
+                watched.path("detail").path("object").path("key").toString());
+        JsonNode five = template.evaluate(rules.get("BucketEventsRule").eventPattern(),
+                Map.of("BucketName", "my-bucket", "BucketWatchPrefixes", "a/,b/,c/,d/,e/"));
+        assertEquals("[{\"prefix\":\"a/\"},{\"prefix\":\"b/\"},{\"prefix\":\"c/\"},{\"prefix\":\"d/\"},{\"prefix\":\"e/\"}]",
+                five.path("detail").path("object").path("key").toString());
+        String allowed = template.parameters().path("BucketWatchPrefixes").path("AllowedPattern").asText();
+        assertTrue("a/,b/,c/,d/,e/".matches(allowed) && "".matches(allowed));
+        assertFalse("a/,b/,c/,d/,e/,f/".matches(allowed), "a sixth prefix would have no slot");
+        assertFalse("/lab/".matches(allowed) || "lab/,".matches(allowed) || "my lab/".matches(allowed));
 
         CloudFormationTemplate.EventRule ready = rules.get("PackageObjectsReadyRule");
         assertEquals("[\"com.quiltdata.edp\"]", ready.eventPattern().path("source").toString());
@@ -254,6 +274,69 @@ class TemplateChecksTest {
                 assertEquals("[\"com.quiltdata.edp\"]", rule.eventPattern().path("source").toString(), rule.logicalId() + " takes only EDP events");
             }
         }
+    }
+
+    @Test
+    void omicsAndRoCrateRulesMatchTheirSampleEventsOnlyWhenSwitchedOn() {
+        Map<String, String> on = Map.of("BucketName", "edp-demo-bucket", "PackageOmicsRuns", "true",
+                "OmicsOutputBucket", "edp-omics-output", "PackageRoCrates", "true");
+        EventRouter router = new EventRouter(template, on, Map.of());
+        JsonNode omics = json(SampleEvents.load("omics-run-status-completed"));
+        JsonNode crate = json(SampleEvents.load("s3-object-created-ro-crate-manifest"));
+        JsonNode plainObject = json(SampleEvents.load("s3-object-created-put"));
+        assertEquals(List.of("OmicsRunsRule"), router.matchingRules(EventRouter.DEFAULT_BUS, omics));
+        assertEquals(List.of("BucketEventsRule", "RoCratesRule"), router.matchingRules(EventRouter.DEFAULT_BUS, crate));
+        assertEquals(List.of("BucketEventsRule"), router.matchingRules(EventRouter.DEFAULT_BUS, plainObject));
+        ((ObjectNode) omics.path("detail")).put("status", "RUNNING");
+        assertEquals(List.of(), router.matchingRules(EventRouter.DEFAULT_BUS, omics), "only COMPLETED runs are packaged");
+        ObjectNode metadataCrate = crate.deepCopy();
+        ((ObjectNode) metadataCrate.path("detail").path("object")).put("key", "nf/run-12/ro-crate-metadata.json");
+        assertEquals(List.of("BucketEventsRule", "RoCratesRule"), router.matchingRules(EventRouter.DEFAULT_BUS, metadataCrate));
+
+        // off by default: neither rule exists
+        EventRouter defaults = new EventRouter(template, Map.of("BucketName", "edp-demo-bucket"), Map.of());
+        assertEquals(List.of("BucketEventsRule"), defaults.matchingRules(EventRouter.DEFAULT_BUS, crate));
+        assertEquals(List.of(), defaults.matchingRules(EventRouter.DEFAULT_BUS, json(SampleEvents.load("omics-run-status-completed"))));
+        for (String rule : List.of("OmicsRunsRule", "RoCratesRule")) {
+            assertEquals("PackagerQueue", template.rule(rule).targets().get(0).arn().path("Fn::GetAtt").path(0).asText(), rule);
+        }
+    }
+
+    @Test
+    void theRegistryOfAutomaticPackagesGetsOnlyRegistryWrites() {
+        JsonNode policy = template.resource("PackagerRegistryPolicy");
+        assertEquals("HasPackageRegistry", policy.path("Condition").asText());
+        assertTrue(template.condition("HasPackageRegistry", Map.of("BucketName", "raw", "PackageRegistry", "processed")));
+        assertFalse(template.condition("HasPackageRegistry", Map.of("BucketName", "raw")), "empty: the source bucket, no extra grant");
+        List<String> putObject = new ArrayList<>();
+        for (JsonNode statement : policy.path("Properties").path("PolicyDocument").path("Statement")) {
+            if (texts(statement.path("Action")).contains("s3:PutObject")) {
+                statement.path("Resource").forEach(r -> putObject.add(r.path("Fn::Sub").asText()));
+            }
+        }
+        String registry = "arn:${AWS::Partition}:s3:::${PackageRegistry}/";
+        assertEquals(List.of(registry + S3PackageRegistry.PACKAGES + "*", registry + S3PackageRegistry.NAMED + "*"), putObject);
+        assertTrue(template.condition("HasExtraRegistries", Map.of("BucketName", "raw", "ExtraRegistries", "a,b")));
+        assertFalse(template.condition("HasExtraRegistries", Map.of("BucketName", "raw")));
+    }
+
+    @Test
+    void packagerQueueAdmitsTheAccountsOwnRulesAndItsDeadLetterQueueOnlyTheStacksRule() {
+        // the Quilt packaging pages tell users to target the packager queue from their own rules
+        JsonNode statements = template.resource("PackagerQueuePolicy").path("Properties").path("PolicyDocument").path("Statement");
+        JsonNode accountRules = null;
+        for (JsonNode statement : statements) {
+            if ("PackageRequestsFromAccountRules".equals(statement.path("Sid").asText())) {
+                accountRules = statement;
+            }
+        }
+        assertNotNull(accountRules, "no statement admits the account's own rules: " + statements);
+        assertEquals("events.amazonaws.com", accountRules.path("Principal").path("Service").asText());
+        assertEquals("sqs:SendMessage", accountRules.path("Action").asText());
+        assertEquals("{\"Fn::GetAtt\":[\"PackagerQueue\",\"Arn\"]}", accountRules.path("Resource").toString(), "the queue only, never its DLQ");
+        assertEquals("arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/*",
+                accountRules.path("Condition").path("ArnLike").path("aws:SourceArn").path("Fn::Sub").asText());
+        assertEquals("AWS::AccountId", accountRules.path("Condition").path("StringEquals").path("aws:SourceAccount").path("Ref").asText());
     }
 
     @Test
@@ -515,6 +598,14 @@ class TemplateChecksTest {
             for (int i = 0; i < node.size(); i++) {
                 walk(node.get(i), path + "/" + i, visitor);
             }
+        }
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return new ObjectMapper().readTree(text);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
         }
     }
 }

@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import com.quiltdata.edp.packager.request.ParsedMessage;
+import com.quiltdata.edp.packager.request.RequestParser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -103,6 +105,59 @@ class TemplateDeploysOnMotoTest {
     }
 
     @Test
+    void onlyTheWatchedPrefixesReachTheIngestQueue() throws Exception {
+        // Given a stack watching two prefixes of its bucket
+        EdpStack.Deployment stack = EdpStack.deploy(moto, "edp-watch", Map.of(
+                "BucketName", "edp-watch-data", "BucketWatchPrefixes", "lab/,instruments/seq-1/"));
+        try (S3Client s3 = moto.s3(); SqsClient sqs = moto.client(SqsClient.builder())) {
+            s3.createBucket(b -> b.bucket("edp-watch-data"));
+            moto.enableEventBridgeNotifications("edp-watch-data");
+
+            // When objects are written under both, under neither, and under a look-alike of one
+            for (String key : List.of("lab/run-7/a.csv", "instruments/seq-1/b.bcl", "instruments/seq-2/c.bcl", "scratch/d.tmp", "labs/e.csv")) {
+                s3.putObject(b -> b.bucket("edp-watch-data").key(key), RequestBody.fromString(key));
+            }
+
+            // Then only the watched prefixes' events are delivered
+            List<String> keys = receive(sqs, stack.output("IngestQueueUrl"), 2).stream()
+                    .map(event -> event.path("detail").path("object").path("key").asText()).sorted().toList();
+            assertEquals(List.of("instruments/seq-1/b.bcl", "lab/run-7/a.csv"), keys);
+        }
+    }
+
+    @Test
+    void aUsersOwnRuleWithAnInputTransformerReachesThePackagerQueue() throws Exception {
+        // Given a deployed stack, and the docs' recipe: the user's own rule on the default bus turning
+        // each manifest.json written under incoming/ into {"uri": ...} for the packager queue
+        EdpStack.Deployment stack = EdpStack.deploy(moto, "edp-recipe", Map.of("BucketName", "edp-recipe-data"));
+        try (SqsClient sqs = moto.client(SqsClient.builder()); EventBridgeClient events = moto.client(EventBridgeClient.builder())) {
+            events.putRule(b -> b.name("my-manifests-to-edp").eventPattern("""
+                    {"source": ["aws.s3"], "detail-type": ["Object Created"],
+                     "detail": {"bucket": {"name": ["edp-recipe-data"]},
+                                "object": {"key": [{"prefix": "incoming/"}]}}}"""));
+            assertEquals(0, events.putTargets(b -> b.rule("my-manifests-to-edp").targets(t -> t.id("edp-packager")
+                    .arn(stack.output("PackagerQueueArn"))
+                    .inputTransformer(i -> i.inputPathsMap(Map.of("bucketName", "$.detail.bucket.name", "objectKey", "$.detail.object.key"))
+                            .inputTemplate("{\"detail-type\": \"package-object-request\", \"detail\": {\"uri\": \"s3://<bucketName>/<objectKey>\"}}"))))
+                    .failedEntryCount());
+
+            // When a manifest arrives under incoming/ (put as S3 would send it: moto 5.2 skips input
+            // transformers for the events its own S3 sends, but applies them to PutEvents)
+            PutEventsResponse put = events.putEvents(b -> b.entries(e -> e.source("aws.s3").detailType("Object Created")
+                    .detail("{\"version\":\"0\",\"bucket\":{\"name\":\"edp-recipe-data\"},"
+                            + "\"object\":{\"key\":\"incoming/run-9/manifest.json\",\"size\":2},\"reason\":\"PutObject\"}")));
+            assertEquals(0, put.failedEntryCount());
+
+            // Then the packager queue holds the transformed request, and the packager reads it as a uri request
+            List<JsonNode> received = receive(sqs, stack.output("PackagerQueueUrl"), 1);
+            assertEquals(1, received.size(), "packager queue: " + received);
+            assertEquals("s3://edp-recipe-data/incoming/run-9/manifest.json", received.get(0).path("detail").path("uri").asText(), received.toString());
+            ParsedMessage parsed = RequestParser.parse(received.get(0).toString());
+            assertEquals("edp-recipe-data", parsed.request().orElseThrow().bucket());
+        }
+    }
+
+    @Test
     void packageObjectsReadyOnTheEdpBusReachesThePackagerQueueUnchanged() throws Exception {
         // Given a deployed stack
         EdpStack.Deployment stack = EdpStack.deploy(moto, "edp-bus", Map.of("BucketName", "edp-bus-data"));
@@ -129,13 +184,18 @@ class TemplateDeploysOnMotoTest {
         String forwards = "arn:aws:events:us-east-1:111122223333:event-bus/one,"
                 + "arn:aws:events:us-east-1:111122223333:event-bus/two,"
                 + "arn:aws:events:eu-west-1:444455556666:event-bus/three";
-        EdpStack.Deployment stack = EdpStack.deploy(moto, "edp-options", Map.of(
-                "BucketName", "edp-options-data",
-                "ForwardEventBusArns", forwards,
-                "FileGatewayShareArn", "arn:aws:storagegateway:us-east-1:111122223333:share/share-ABC12345",
-                "AlarmEmail", "data-team@example.com",
-                "BucketIgnorePrefixes", "raw/**,*.tmp",
-                "BucketReadyFilter", "all(.[]; .size > 0)"));
+        EdpStack.Deployment stack = EdpStack.deploy(moto, "edp-options", Map.ofEntries(
+                Map.entry("BucketName", "edp-options-data"),
+                Map.entry("ForwardEventBusArns", forwards),
+                Map.entry("FileGatewayShareArn", "arn:aws:storagegateway:us-east-1:111122223333:share/share-ABC12345"),
+                Map.entry("AlarmEmail", "data-team@example.com"),
+                Map.entry("BucketIgnorePrefixes", "raw/**,*.tmp"),
+                Map.entry("BucketReadyFilter", "all(.[]; .size > 0)"),
+                Map.entry("PackageOmicsRuns", "true"),
+                Map.entry("OmicsOutputBucket", "edp-options-omics"),
+                Map.entry("PackageRoCrates", "true"),
+                Map.entry("PackageRegistry", "edp-options-processed"),
+                Map.entry("ExtraRegistries", "edp-options-archive,edp-options-shared")));
 
         // Then the EDP bus carries the packager, notification and three forwarding rules, each forwarding to its bus
         try (EventBridgeClient events = moto.client(EventBridgeClient.builder())) {
@@ -148,6 +208,15 @@ class TemplateDeploysOnMotoTest {
                         .forEach(t -> forwardedTo.add(t.arn()));
             }
             assertEquals(List.of(forwards.split(",")), forwardedTo);
+
+            // and the default bus carries the opt-in HealthOmics and RO-Crate rules, both to the packager queue
+            List<String> defaultBus = events.listRules(b -> b.eventBusName("default")).rules().stream().map(Rule::name)
+                    .filter(name -> name.endsWith("-omics-runs") || name.endsWith("-ro-crates")).sorted().toList();
+            assertEquals(List.of("edp-options-omics-runs", "edp-options-ro-crates"), defaultBus);
+            for (String rule : defaultBus) {
+                assertEquals(List.of(stack.output("PackagerQueueArn")), events.listTargetsByRule(b -> b.rule(rule)).targets().stream()
+                        .map(software.amazon.awssdk.services.eventbridge.model.Target::arn).toList(), rule);
+            }
         }
         assertTrue(stack.outputs().keySet().containsAll(OUTPUTS), "outputs: " + stack.outputs());
     }

@@ -69,7 +69,7 @@ public final class PackagerHandler implements RequestHandler<SQSEvent, SQSBatchR
         String receiveCount = message.getAttributes() == null ? null : message.getAttributes().get("ApproximateReceiveCount");
         ParsedMessage parsed = null;
         try {
-            parsed = RequestParser.parse(message.getBody());
+            parsed = wiring.automaticPackages().apply(RequestParser.parse(message.getBody()));
             if (parsed.request().isEmpty()) {
                 LOG.info("nothing to package", "messageId", id, "form", parsed.form(), "reason", parsed.ignoredBecause());
                 return true;

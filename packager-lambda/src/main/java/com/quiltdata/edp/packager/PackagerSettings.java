@@ -4,6 +4,7 @@ import com.quiltdata.edp.config.DatabaseSettings;
 import com.quiltdata.edp.config.Env;
 import com.quiltdata.edp.observe.Bounded;
 import com.quiltdata.edp.packager.manifest.HashType;
+import com.quiltdata.edp.packager.request.AutomaticPackages;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -20,7 +21,8 @@ public record PackagerSettings(
         Duration packageReadyDelay,
         String region,
         Optional<URI> endpoint,
-        HashType manifestChecksum) {
+        HashType manifestChecksum,
+        AutomaticPackages automaticPackages) {
 
     public static PackagerSettings from(Env env) {
         DatabaseSettings database = DatabaseSettings.from(env);
@@ -33,6 +35,10 @@ public record PackagerSettings(
             env.problem("QUILT_CATALOG_URL must be the catalog's URL, such as https://quilt.example.com, got " + Bounded.quoted(catalogUrl.get()));
         }
         Duration delay = env.seconds("PACKAGE_READY_DELAY", 0, 0);
+        Optional<String> registry = env.optional("PACKAGE_REGISTRY");
+        if (registry.isPresent() && !registry.get().matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+            env.problem("PACKAGE_REGISTRY must be a bucket name (the registry of automatic packages), got '" + registry.get() + "'");
+        }
         String region = env.string("AWS_REGION", "us-east-1");
         Optional<URI> endpoint = Optional.empty();
         Optional<String> url = env.optional("AWS_ENDPOINT_URL");
@@ -51,6 +57,6 @@ public record PackagerSettings(
             env.problem("MANIFEST_CHECKSUM must be one of " + HashType.names() + ", got " + Bounded.quoted(checksumName));
         }
         env.validate();
-        return new PackagerSettings(database, topic, catalogUrl, delay, region, endpoint, checksum);
+        return new PackagerSettings(database, topic, catalogUrl, delay, region, endpoint, checksum, new AutomaticPackages(registry));
     }
 }

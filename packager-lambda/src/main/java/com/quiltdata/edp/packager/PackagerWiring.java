@@ -5,6 +5,7 @@ import com.quiltdata.edp.aws.Databases;
 import com.quiltdata.edp.config.Env;
 import com.quiltdata.edp.packager.jdbc.JdbcRevisionStore;
 import com.quiltdata.edp.packager.port.Notifier;
+import com.quiltdata.edp.packager.request.AutomaticPackages;
 import com.quiltdata.edp.packager.s3.S3ContentHasher;
 import com.quiltdata.edp.packager.s3.S3ObjectCopier;
 import com.quiltdata.edp.packager.s3.S3ObjectLister;
@@ -28,7 +29,11 @@ import software.amazon.awssdk.services.sns.SnsClient;
  * @param notifier      also told about rejected requests
  * @param clock         for durations and metrics timestamps
  */
-public record PackagerWiring(PackagePrefix packagePrefix, Notifier notifier, Clock clock) {
+public record PackagerWiring(PackagePrefix packagePrefix, Notifier notifier, Clock clock, AutomaticPackages automaticPackages) {
+    public PackagerWiring(PackagePrefix packagePrefix, Notifier notifier, Clock clock) {
+        this(packagePrefix, notifier, clock, AutomaticPackages.SOURCE_BUCKET);
+    }
+
     /** Objects checksummed or copied at once: S3 calls are I/O bound; each streamed object holds one buffer. */
     public static final int WORKERS = 32;
 
@@ -54,7 +59,7 @@ public record PackagerWiring(PackagePrefix packagePrefix, Notifier notifier, Clo
                 new S3ObjectCopier(s3, hasher, settings.manifestChecksum()), reader,
                 new S3PackageRegistry(s3, reader), new JdbcRevisionStore(Databases.connect(settings.database(), settings.region())),
                 notifier, workers(WORKERS), clock, settings.packageReadyDelay(), Path.of(System.getProperty("java.io.tmpdir")));
-        return new PackagerWiring(useCase, notifier, clock);
+        return new PackagerWiring(useCase, notifier, clock, settings.automaticPackages());
     }
 
     /** Daemon threads, so a finished invocation never waits for them. */

@@ -40,4 +40,17 @@ class PackagerSettingsTest {
                 "DB_PASSWORD", "p", "TOPIC_ARN", "arn:aws:sns:us-east-1:1:t")));
         assertEquals(HashType.SHA2_256_CHUNKED, s.manifestChecksum());
     }
+
+    @Test
+    void shouldReadTheRegistryOfAutomaticPackagesAndRefuseOneThatIsNotABucket() {
+        Map<String, String> base = Map.of("DB_URL", "jdbc:postgresql://h/db", "DB_USER", "u", "DB_PASSWORD", "p",
+                "TOPIC_ARN", "arn:aws:sns:us-east-1:1:t");
+        assertEquals(java.util.Optional.empty(), PackagerSettings.from(new Env(base)).automaticPackages().registry());
+        Map<String, String> processed = new java.util.HashMap<>(base);
+        processed.put("PACKAGE_REGISTRY", "processed-data");
+        assertEquals(java.util.Optional.of("processed-data"), PackagerSettings.from(new Env(processed)).automaticPackages().registry());
+        processed.put("PACKAGE_REGISTRY", "s3://processed-data/");
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> PackagerSettings.from(new Env(processed)));
+        assertTrue(e.getMessage().contains("PACKAGE_REGISTRY must be a bucket name"), e.getMessage());
+    }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import com.quiltdata.edp.it.CloudFormationTemplate;
 import com.quiltdata.edp.it.CloudFormationTemplate.EventRule;
 import com.quiltdata.edp.it.CloudFormationTemplate.Target;
@@ -274,8 +273,7 @@ public final class AwsPipelineScenario {
      */
     private void createRule(EventBridgeClient events, EventRule rule, Map<String, String> arns) {
         String bus = rule.onDefaultBus() ? "default" : BUS;
-        JsonNode pattern = CloudFormationTemplate.resolve(rule.eventPattern(),
-                name -> parameters.containsKey(name) ? TextNode.valueOf(parameters.get(name)) : null);
+        JsonNode pattern = template.evaluate(rule.eventPattern(), parameters);
         String name = rule.name().orElse(rule.logicalId());
         List<software.amazon.awssdk.services.eventbridge.model.Target> targets = new ArrayList<>();
         for (Target t : rule.targets()) {

@@ -2,7 +2,6 @@ package com.quiltdata.edp.it.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.TextNode;
 import com.quiltdata.edp.it.CloudFormationTemplate;
 import com.quiltdata.edp.it.CloudFormationTemplate.EventRule;
 import com.quiltdata.edp.it.CloudFormationTemplate.Target;
@@ -48,10 +47,11 @@ public final class EventRouter {
         this.targets = Map.copyOf(targets);
         Map<String, String> values = parameterValues(template, parameters);
         for (EventRule rule : template.rules()) {
-            if (rule.condition().isPresent() || rule.scheduleExpression().isPresent() && rule.eventPattern().isMissingNode()) {
-                continue; // conditional rules (off with the test's parameters) and schedules carry no events
+            if (rule.condition().isPresent() && !template.condition(rule.condition().get(), values)
+                    || rule.scheduleExpression().isPresent() && rule.eventPattern().isMissingNode()) {
+                continue; // rules switched off by the test's parameters, and schedules, carry no events
             }
-            JsonNode pattern = CloudFormationTemplate.resolve(rule.eventPattern(), name -> values.containsKey(name) ? TextNode.valueOf(values.get(name)) : null);
+            JsonNode pattern = template.evaluate(rule.eventPattern(), values);
             String bus = rule.onDefaultBus() ? DEFAULT_BUS : logicalId(rule.eventBusName());
             routes.add(new Route(rule.logicalId(), bus, new EventPattern(pattern), rule.targets()));
             for (Target target : rule.targets()) {

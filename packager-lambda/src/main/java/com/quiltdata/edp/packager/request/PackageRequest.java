@@ -63,6 +63,12 @@ public record PackageRequest(
     /** The object a {@code uri} may name, and the request for the folder holding it. */
     public record NamedObject(String key, PackageRequest request) {}
 
+    /** The same request written to another registry (automatic packages, PACKAGE_REGISTRY). */
+    public PackageRequest withRegistry(String otherRegistry) {
+        return new PackageRequest(bucket, folder, sourceUri, otherRegistry, name, metadata, message, workflow, shouldCopy, batchId,
+                whenEmpty, namedObject.map(o -> new NamedObject(o.key(), o.request().withRegistry(otherRegistry))));
+    }
+
     /** Where the package metadata comes from, in the design's order of preference. */
     public sealed interface MetadataSource {
         /** {@code metadata} of the message (or query parameters of a {@code uri}). */

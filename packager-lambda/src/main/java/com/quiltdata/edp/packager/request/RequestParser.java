@@ -23,12 +23,14 @@ import java.util.UUID;
  * ({@code source_prefix} ...), {@code {"uri": "s3://bucket/prefix?k=v"}}, an EventBridge envelope
  * whose detail is either of those or an EDP {@code package-objects-ready} detail, an
  * {@code aws.omics} run status event, and an S3 {@code Object Created} event for an
- * {@code ro-crate-metadata.json}. Anything else fails with {@link InvalidRequestException}.
+ * RO-Crate file ({@link #RO_CRATE_FILES}). Anything else fails with {@link InvalidRequestException}.
  */
 public final class RequestParser {
     public static final String RO_CRATE = "ro-crate-metadata.json";
     /** The description field that asks for a package even when the folder lists nothing. */
     public static final String ALLOW_EMPTY = "allow_empty";
+    /** The RO-Crate standard's file name, and the one the Quilt packaging docs use. */
+    public static final java.util.List<String> RO_CRATE_FILES = java.util.List.of(RO_CRATE, "ro-crate-manifest.json");
 
     private RequestParser() {}
 
@@ -97,8 +99,8 @@ public final class RequestParser {
             }
             int slash = key.lastIndexOf('/');
             String fileName = key.substring(slash + 1);
-            if (!fileName.equals(RO_CRATE)) {
-                return ParsedMessage.ignored("ro-crate", "object " + Bounded.text(key) + " is not an " + RO_CRATE);
+            if (!RO_CRATE_FILES.contains(fileName)) {
+                return ParsedMessage.ignored("ro-crate", "object " + Bounded.text(key) + " is not an RO-Crate file " + RO_CRATE_FILES);
             }
             String folder = key.substring(0, slash + 1);
             String versionId = d.path("object").path("version-id").asText(null);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.quiltdata.edp.packager.manifest.PhysicalKey;
+import com.quiltdata.edp.testing.SampleEvents;
 import com.quiltdata.edp.packager.request.PackageRequest.MetadataSource;
 import com.quiltdata.edp.packager.request.PackageRequest.WorkflowChoice;
 import java.util.Optional;
@@ -221,5 +222,28 @@ class RequestParserTest {
         InvalidRequestException e = assertThrows(InvalidRequestException.class,
                 () -> RequestParser.parse("{\"source_prefix\": \"s3://b/a/\", \"allow_empty\": \"yes\"}"));
         assertEquals("allow_empty must be true or false", e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ro-crate-metadata.json", "ro-crate-manifest.json"})
+    void shouldAcceptBothRoCrateFileNames(String fileName) {
+        PackageRequest r = request("{\"detail-type\":\"Object Created\",\"source\":\"aws.s3\",\"detail\":{"
+                + "\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":\"nf/run-12/" + fileName + "\"}}}");
+        assertEquals("nf/run-12/", r.folder());
+        assertEquals(PhysicalKey.of("b", "nf/run-12/" + fileName, null), ((MetadataSource.FromObject) r.metadata()).location());
+    }
+
+    @Test
+    void shouldPackageTheSampleOmicsRunAndRoCrateEvents() {
+        PackageRequest omics = request(SampleEvents.load("omics-run-status-completed"));
+        assertEquals("edp-omics-output", omics.bucket());
+        assertEquals("omics-quilt/3395667/", omics.folder());
+        assertEquals("omics-quilt/3395667", omics.name().toString());
+
+        PackageRequest crate = request(SampleEvents.load("s3-object-created-ro-crate-manifest"));
+        assertEquals("edp-demo-bucket", crate.bucket());
+        assertEquals("nf/run-12/", crate.folder());
+        assertEquals(PhysicalKey.of("edp-demo-bucket", "nf/run-12/ro-crate-manifest.json", "Cr8tEmAn1fEsTv3rS10nIdXyZ0123456"),
+                ((MetadataSource.FromObject) crate.metadata()).location());
     }
 }
