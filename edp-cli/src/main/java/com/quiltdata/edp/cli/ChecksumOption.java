@@ -1,7 +1,7 @@
 package com.quiltdata.edp.cli;
 
 import com.quiltdata.edp.observe.Bounded;
-import com.quiltdata.edp.packager.manifest.HashType;
+import com.quiltdata.edp.packager.domain.HashType;
 import picocli.CommandLine.Option;
 
 /** {@code --checksum}: the hash type new manifests get, as the stack's {@code ManifestChecksum} parameter. */

@@ -5,7 +5,6 @@ import com.quiltdata.edp.observe.Metrics;
 import com.quiltdata.edp.processor.domain.BatchFailedException;
 import com.quiltdata.edp.processor.domain.BatchOutcome;
 import com.quiltdata.edp.processor.domain.InvalidMessageException;
-import com.quiltdata.edp.processor.domain.ProcessBatch;
 import com.quiltdata.edp.processor.domain.ReadyBatch;
 import com.quiltdata.edp.processor.domain.ReadyBatchParser;
 import com.quiltdata.edp.processor.port.FailureNotifier;

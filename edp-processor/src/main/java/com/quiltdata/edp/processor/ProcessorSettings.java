@@ -5,7 +5,6 @@ import com.quiltdata.edp.config.Env;
 import com.quiltdata.edp.json.Json;
 import com.quiltdata.edp.observe.Bounded;
 import com.quiltdata.edp.processor.domain.MatchKeys;
-import com.quiltdata.edp.processor.domain.ProcessBatch;
 import com.quiltdata.edp.processor.domain.TriggerKey;
 import com.quiltdata.edp.processor.jq.JqExecutionFilter;
 import com.quiltdata.edp.processor.port.ExecutionFilter;

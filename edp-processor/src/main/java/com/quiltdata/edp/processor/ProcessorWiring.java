@@ -4,7 +4,6 @@ import com.quiltdata.edp.aws.AwsClients;
 import com.quiltdata.edp.config.ConfigurationException;
 import com.quiltdata.edp.config.Env;
 import com.quiltdata.edp.observe.Log;
-import com.quiltdata.edp.processor.domain.ProcessBatch;
 import com.quiltdata.edp.processor.exec.ProcessCommandRunner;
 import com.quiltdata.edp.processor.port.FailureNotifier;
 import com.quiltdata.edp.processor.s3.S3ObjectStore;

@@ -1,5 +1,7 @@
 package com.quiltdata.edp.store;
 
+import com.quiltdata.edp.store.domain.S3EventMessage;
+import com.quiltdata.edp.store.port.ObjectEventStore;
 import com.quiltdata.edp.config.BucketSettings;
 import com.quiltdata.edp.domain.ObjectEvent;
 import com.quiltdata.edp.domain.Placement;

@@ -1,5 +1,6 @@
 package com.quiltdata.edp.store;
 
+import com.quiltdata.edp.store.domain.S3EventMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;

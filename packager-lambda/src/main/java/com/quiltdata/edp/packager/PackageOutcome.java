@@ -1,6 +1,6 @@
 package com.quiltdata.edp.packager;
 
-import com.quiltdata.edp.packager.manifest.PackageName;
+import com.quiltdata.edp.packager.domain.PackageName;
 
 /** What became of one package request. */
 public record PackageOutcome(Kind kind, String registry, PackageName name, String topHash, long objects, String detail) {

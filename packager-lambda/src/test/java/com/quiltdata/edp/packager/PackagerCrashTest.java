@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.quiltdata.edp.json.Json;
-import com.quiltdata.edp.packager.jdbc.JdbcRevisionStore;
-import com.quiltdata.edp.packager.request.PackageRequest;
-import com.quiltdata.edp.packager.request.RequestParser;
+import com.quiltdata.edp.packager.postgres.JdbcRevisionStore;
+import com.quiltdata.edp.packager.domain.PackageRequest;
+import com.quiltdata.edp.packager.domain.RequestParser;
 import com.quiltdata.edp.packager.s3.S3ContentHasher;
 import com.quiltdata.edp.packager.s3.S3ObjectCopier;
 import com.quiltdata.edp.packager.s3.S3ObjectLister;

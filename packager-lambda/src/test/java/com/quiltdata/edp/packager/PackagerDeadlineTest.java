@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.quiltdata.edp.packager.manifest.Checksum;
+import com.quiltdata.edp.packager.domain.Checksum;
 import com.quiltdata.edp.packager.port.ListedObject;
 import com.quiltdata.edp.packager.port.Notifier;
 import com.quiltdata.edp.packager.port.ObjectCopier;
@@ -87,7 +87,7 @@ class PackagerDeadlineTest {
         assertEquals(List.of("c", "d"), failed(response));
         assertEquals(List.of("a/", "slow/"), listed);
         assertEquals(2, revisions.revisions.size());
-        assertTrue(registry.latest("b", com.quiltdata.edp.packager.manifest.PackageName.parse("package/slow")).isPresent());
+        assertTrue(registry.latest("b", com.quiltdata.edp.packager.domain.PackageName.parse("package/slow")).isPresent());
     }
 
     @Test

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.quiltdata.edp.config.ConfigurationException;
 import com.quiltdata.edp.config.Env;
-import com.quiltdata.edp.packager.manifest.HashType;
+import com.quiltdata.edp.packager.domain.HashType;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,8 @@
 package com.quiltdata.edp.cli.local;
 
-import com.quiltdata.edp.packager.manifest.Checksum;
-import com.quiltdata.edp.packager.manifest.HashType;
-import com.quiltdata.edp.packager.manifest.StreamingHash;
+import com.quiltdata.edp.packager.domain.Checksum;
+import com.quiltdata.edp.packager.domain.HashType;
+import com.quiltdata.edp.packager.domain.StreamingHash;
 import com.quiltdata.edp.packager.port.ContentHasher;
 import com.quiltdata.edp.packager.port.ListedObject;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package com.quiltdata.edp.cli.local;
 
-import com.quiltdata.edp.packager.manifest.PhysicalKey;
+import com.quiltdata.edp.packager.domain.PhysicalKey;
 import com.quiltdata.edp.packager.port.ListedObject;
 import com.quiltdata.edp.packager.port.ObjectLister;
 import java.io.IOException;

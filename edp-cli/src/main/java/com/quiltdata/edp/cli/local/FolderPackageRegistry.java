@@ -1,8 +1,8 @@
 package com.quiltdata.edp.cli.local;
 
 import com.quiltdata.edp.packager.RejectedException;
-import com.quiltdata.edp.packager.manifest.PackageName;
-import com.quiltdata.edp.packager.manifest.PhysicalKey;
+import com.quiltdata.edp.packager.domain.PackageName;
+import com.quiltdata.edp.packager.domain.PhysicalKey;
 import com.quiltdata.edp.packager.port.ObjectReader;
 import com.quiltdata.edp.packager.port.ObjectReader.StoredText;
 import com.quiltdata.edp.packager.port.PackageRegistry;

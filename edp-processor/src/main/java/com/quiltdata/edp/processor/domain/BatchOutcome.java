@@ -19,7 +19,7 @@ public record BatchOutcome(Kind kind, String pulledPrefix, boolean clamped, int 
                            int skipped, int uploaded, long bytesUploaded, int unchanged, Duration commandTime, String reason) {
     public enum Kind { RAN, HELD }
 
-    static BatchOutcome held(PulledPrefix pulled, int listed, String reason) {
+    public static BatchOutcome held(PulledPrefix pulled, int listed, String reason) {
         return new BatchOutcome(Kind.HELD, pulled.prefix(), pulled.clamped(), listed, 0, 0, 0, 0, 0, 0, Duration.ZERO, reason);
     }
 }

@@ -1,5 +1,6 @@
 package com.quiltdata.edp.processor.domain;
 
+import com.quiltdata.edp.processor.ProcessBatch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

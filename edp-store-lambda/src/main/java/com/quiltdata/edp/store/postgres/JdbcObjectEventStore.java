@@ -4,7 +4,7 @@ import com.quiltdata.edp.domain.ObjectEvent;
 import com.quiltdata.edp.domain.PrefixRule;
 import com.quiltdata.edp.observe.Bounded;
 import com.quiltdata.edp.postgres.Database;
-import com.quiltdata.edp.store.ObjectEventStore;
+import com.quiltdata.edp.store.port.ObjectEventStore;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -190,7 +190,7 @@ public final class StoreBenchmark {
     static List<String[]> rows(List<String> bodies) {
         List<String[]> rows = new ArrayList<>(bodies.size());
         for (String body : bodies) {
-            var e = ((com.quiltdata.edp.store.S3EventMessage.Parsed.Event) com.quiltdata.edp.store.S3EventMessage.parse(body)).event();
+            var e = ((com.quiltdata.edp.store.domain.S3EventMessage.Parsed.Event) com.quiltdata.edp.store.domain.S3EventMessage.parse(body)).event();
             rows.add(new String[] {e.eventId(), e.bucket(), e.key(), String.valueOf(e.size()), e.etag(),
                 Sequencer.normalize(e.sequencer()), e.eventTime().toString()});
         }

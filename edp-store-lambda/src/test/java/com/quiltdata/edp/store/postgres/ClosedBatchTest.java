@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.quiltdata.edp.domain.ObjectEvent;
 import com.quiltdata.edp.domain.Sequencer;
-import com.quiltdata.edp.store.ObjectEventStore.PlacedEvent;
+import com.quiltdata.edp.store.port.ObjectEventStore.PlacedEvent;
 import com.quiltdata.edp.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.Statement;

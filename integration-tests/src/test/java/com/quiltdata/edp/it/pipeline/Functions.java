@@ -21,7 +21,7 @@ import com.quiltdata.edp.packager.PackagerHandler;
 import com.quiltdata.edp.packager.PackagerHandlers;
 import com.quiltdata.edp.packager.PackagerSettings;
 import com.quiltdata.edp.packager.PackagerWiring;
-import com.quiltdata.edp.packager.jdbc.JdbcRevisionStore;
+import com.quiltdata.edp.packager.postgres.JdbcRevisionStore;
 import com.quiltdata.edp.packager.s3.S3ContentHasher;
 import com.quiltdata.edp.packager.s3.S3ObjectCopier;
 import com.quiltdata.edp.packager.s3.S3ObjectLister;

@@ -1,7 +1,7 @@
 package com.quiltdata.edp.packager.port;
 
-import com.quiltdata.edp.packager.manifest.Checksum;
-import com.quiltdata.edp.packager.manifest.PhysicalKey;
+import com.quiltdata.edp.packager.domain.Checksum;
+import com.quiltdata.edp.packager.domain.PhysicalKey;
 
 /** Copies an object (for {@code should_copy}) and returns where the copy is and its manifest hash. */
 public interface ObjectCopier {

@@ -1,6 +1,6 @@
 package com.quiltdata.edp.packager.port;
 
-import com.quiltdata.edp.packager.manifest.PhysicalKey;
+import com.quiltdata.edp.packager.domain.PhysicalKey;
 import java.util.function.Consumer;
 
 /** Lists the current objects under a folder: latest versions only, no delete markers. */

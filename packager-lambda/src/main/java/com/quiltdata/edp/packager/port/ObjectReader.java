@@ -1,6 +1,6 @@
 package com.quiltdata.edp.packager.port;
 
-import com.quiltdata.edp.packager.manifest.PhysicalKey;
+import com.quiltdata.edp.packager.domain.PhysicalKey;
 import java.util.Optional;
 
 /** Reads small objects (metadata files, .quiltignore, schemas) whole; bigger than the limit is an error. */

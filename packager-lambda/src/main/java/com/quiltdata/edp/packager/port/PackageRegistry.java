@@ -1,6 +1,6 @@
 package com.quiltdata.edp.packager.port;
 
-import com.quiltdata.edp.packager.manifest.PackageName;
+import com.quiltdata.edp.packager.domain.PackageName;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;

@@ -1,10 +1,10 @@
 package com.quiltdata.edp.packager.s3;
 
-import com.quiltdata.edp.packager.manifest.Checksum;
-import com.quiltdata.edp.packager.manifest.ChunkedChecksum;
-import com.quiltdata.edp.packager.manifest.Crc64Nvme;
-import com.quiltdata.edp.packager.manifest.HashType;
-import com.quiltdata.edp.packager.manifest.PhysicalKey;
+import com.quiltdata.edp.packager.domain.Checksum;
+import com.quiltdata.edp.packager.domain.ChunkedChecksum;
+import com.quiltdata.edp.packager.domain.Crc64Nvme;
+import com.quiltdata.edp.packager.domain.HashType;
+import com.quiltdata.edp.packager.domain.PhysicalKey;
 import com.quiltdata.edp.packager.port.ContentHasher;
 import com.quiltdata.edp.packager.port.ListedObject;
 import com.quiltdata.edp.packager.port.ObjectCopier;

@@ -1,7 +1,7 @@
 package com.quiltdata.edp.packager.s3;
 
 import com.quiltdata.edp.packager.RejectedException;
-import com.quiltdata.edp.packager.manifest.PhysicalKey;
+import com.quiltdata.edp.packager.domain.PhysicalKey;
 import com.quiltdata.edp.packager.port.ObjectReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.quiltdata.edp.packager.manifest.Checksum;
-import com.quiltdata.edp.packager.manifest.ChunkedChecksum;
-import com.quiltdata.edp.packager.manifest.Crc64Nvme;
-import com.quiltdata.edp.packager.manifest.HashType;
-import com.quiltdata.edp.packager.manifest.PhysicalKey;
+import com.quiltdata.edp.packager.domain.Checksum;
+import com.quiltdata.edp.packager.domain.ChunkedChecksum;
+import com.quiltdata.edp.packager.domain.Crc64Nvme;
+import com.quiltdata.edp.packager.domain.HashType;
+import com.quiltdata.edp.packager.domain.PhysicalKey;
 import com.quiltdata.edp.packager.port.ListedObject;
 import com.quiltdata.edp.packager.port.ObjectCopier;
 import com.quiltdata.edp.testing.InProcessS3;

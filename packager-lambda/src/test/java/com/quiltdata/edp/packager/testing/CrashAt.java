@@ -1,6 +1,6 @@
 package com.quiltdata.edp.packager.testing;
 
-import com.quiltdata.edp.packager.manifest.PackageName;
+import com.quiltdata.edp.packager.domain.PackageName;
 import com.quiltdata.edp.packager.port.Notifier;
 import com.quiltdata.edp.packager.port.ObjectReader.StoredText;
 import com.quiltdata.edp.packager.port.PackageRegistry;

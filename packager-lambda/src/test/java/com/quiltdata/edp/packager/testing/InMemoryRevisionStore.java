@@ -1,6 +1,6 @@
 package com.quiltdata.edp.packager.testing;
 
-import com.quiltdata.edp.packager.manifest.PackageName;
+import com.quiltdata.edp.packager.domain.PackageName;
 import com.quiltdata.edp.packager.port.PackageRevision;
 import com.quiltdata.edp.packager.port.RevisionStore;
 import java.util.ArrayList;

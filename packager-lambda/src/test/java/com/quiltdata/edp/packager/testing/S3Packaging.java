@@ -1,11 +1,11 @@
 package com.quiltdata.edp.packager.testing;
 
 import com.quiltdata.edp.packager.PackagePrefix;
-import com.quiltdata.edp.packager.manifest.HashType;
-import com.quiltdata.edp.packager.manifest.PackageName;
+import com.quiltdata.edp.packager.domain.HashType;
+import com.quiltdata.edp.packager.domain.PackageName;
 import com.quiltdata.edp.packager.port.Notifier;
 import com.quiltdata.edp.packager.port.PackageRevision;
-import com.quiltdata.edp.packager.request.PackageRequest;
+import com.quiltdata.edp.packager.domain.PackageRequest;
 import com.quiltdata.edp.packager.s3.S3ContentHasher;
 import com.quiltdata.edp.packager.s3.S3ObjectCopier;
 import com.quiltdata.edp.packager.s3.S3ObjectLister;

@@ -1,0 +1,42 @@
+package com.quiltdata.edp.store.port;
+
+import com.quiltdata.edp.domain.ObjectEvent;
+import java.time.Instant;
+import java.util.List;
+
+/** Where object events are recorded and grouped into open batches (PostgreSQL in production). */
+public interface ObjectEventStore {
+
+    /**
+     * Records the events in one transaction: duplicates (same event id) and events older than the
+     * key's newest sequencer change nothing; the rest update the open batch of their prefix,
+     * opening one where none is open.
+     *
+     * @throws StoreUnavailableException when nothing could be recorded (retry later)
+     * @throws EventsRefusedException when the store refused the data of some event; nothing was recorded
+     */
+    Recorded record(List<PlacedEvent> events, Instant arrivedAt);
+
+    /** An event and the batch prefix the prefix rule gave it. */
+    record PlacedEvent(ObjectEvent event, String prefix) {}
+
+    /** How many events were new and applied, already seen, or superseded by a newer sequencer. */
+    record Recorded(int stored, int duplicates, int stale, int batchesTouched) {}
+
+    /**
+     * The store refused what some event carries (a value it cannot hold, a constraint it breaks):
+     * the same events would be refused again, so retrying them all cannot help. Nothing was recorded.
+     */
+    final class EventsRefusedException extends RuntimeException {
+        public EventsRefusedException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** The store failed as a whole (connection lost, database down); nothing was recorded. */
+    final class StoreUnavailableException extends RuntimeException {
+        public StoreUnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,8 +1,0 @@
-package com.quiltdata.edp.packager.manifest;
-
-/** A manifest line quilt3 would refuse to read. */
-public final class ManifestTooLargeException extends IllegalArgumentException {
-    public ManifestTooLargeException(String message) {
-        super(message);
-    }
-}
