@@ -18,7 +18,18 @@ public record EmitSettings(
         String eventBusName,
         Optional<String> fileGatewayShareArn,
         String region,
-        Optional<URI> endpoint) {
+        Optional<URI> endpoint,
+        Duration tickPeriod) {
+
+    /** Ticks every {@code EMIT_TICK_SECONDS} within each scheduled minute. */
+    public static final int DEFAULT_TICK_SECONDS = 10;
+
+    /** The default tick period (callers that run single ticks: the operator's flush, {@code edp local}). */
+    public EmitSettings(DatabaseSettings database, ReadinessRules rules, Optional<JqReadyFilter> readyFilter,
+            String eventBusName, Optional<String> fileGatewayShareArn, String region, Optional<URI> endpoint) {
+        this(database, rules, readyFilter, eventBusName, fileGatewayShareArn, region, endpoint,
+                Duration.ofSeconds(DEFAULT_TICK_SECONDS));
+    }
 
     /** Reads every setting and throws one ConfigurationException naming all problems. */
     public static EmitSettings from(Env env) {
@@ -52,8 +63,10 @@ public record EmitSettings(
                 env.problem("AWS_ENDPOINT_URL must be a URL such as http://localhost:4566, got " + Bounded.quoted(endpointText.get()));
             }
         }
+        // 60 is one tick a minute, the schedule's own rate; below 1 s the open-set query would run back to back
+        Duration tickPeriod = Duration.ofSeconds(env.integer("EMIT_TICK_SECONDS", DEFAULT_TICK_SECONDS, 1, 60));
         env.validate();
-        return new EmitSettings(database, rules, filter, bus, share, region, endpoint);
+        return new EmitSettings(database, rules, filter, bus, share, region, endpoint, tickPeriod);
     }
 
     /** The thresholds alone (the CLI's status reads them too); problems are added to {@code env}. */

@@ -32,8 +32,10 @@ public final class EmitWiring {
 
     private EmitWiring() {}
 
-    public static EmitTick fromEnvironment() {
-        return fromSettings(EmitSettings.from(new Env(System.getenv())), Clock.systemUTC());
+    public static TickLoop loopFromEnvironment() {
+        EmitSettings settings = EmitSettings.from(new Env(System.getenv()));
+        Clock clock = Clock.systemUTC();
+        return new TickLoop(fromSettings(settings, clock), settings.tickPeriod(), clock, TickLoop.sleeping());
     }
 
     public static EmitTick fromSettings(EmitSettings settings, Clock clock) {

@@ -33,6 +33,18 @@ class EmitSettingsTest {
         assertEquals(Optional.empty(), s.readyFilter());
         assertEquals(Optional.empty(), s.fileGatewayShareArn());
         assertEquals("edp-bus", s.eventBusName());
+        assertEquals(Duration.ofSeconds(10), s.tickPeriod());
+    }
+
+    @Test
+    void shouldReadTheTickPeriodWithinAMinute() {
+        Map<String, String> env = minimal();
+        env.put("EMIT_TICK_SECONDS", "15");
+        assertEquals(Duration.ofSeconds(15), EmitSettings.from(new Env(env)).tickPeriod());
+
+        env.put("EMIT_TICK_SECONDS", "61");
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> EmitSettings.from(new Env(env)));
+        assertTrue(e.getMessage().contains("EMIT_TICK_SECONDS must be between 1 and 60, got 61"), e.getMessage());
     }
 
     @Test

@@ -46,6 +46,7 @@ class SettingsReachLiveVersionTest {
         changes.put("BucketPrefixDepth", "3");
         changes.put("BucketReadySentinels", "_DONE");
         changes.put("BucketReadyFilter", "length > 0");
+        changes.put("EmitTickSeconds", "15");
         changes.put("PackageReadyDelay", "30");
         changes.put("QuiltCatalogUrl", "https://quilt.example.com");
         changes.put("PackageRegistry", "edp-processed");

@@ -111,6 +111,18 @@ public final class EmitBenchmark {
                     Arrays.toString(Arrays.stream(times[s]).map(t -> Math.round(t * 10) / 10.0).toArray()), medians[s]);
         }
         due = lastDue;
+        // The price of each extra tick per minute (ADR 0206): a tick with nothing due, which still lists
+        // the due set and measures the open set (the default rules: no sentinels)
+        for (int s = 0; s < sizes.size(); s++) {
+            double[] idle = new double[runs];
+            for (int r = 0; r < runs; r++) {
+                idle[r] = timeIdleTick(databases.get(s));
+            }
+            double[] sorted = idle.clone();
+            Arrays.sort(sorted);
+            out.printf(Locale.ROOT, "history=%d idle_tick_ms=%s median_ms=%.1f%n", sizes.get(s),
+                    Arrays.toString(Arrays.stream(idle).map(t -> Math.round(t * 10) / 10.0).toArray()), sorted[runs / 2]);
+        }
         for (int s = 0; s < sizes.size(); s++) {
             databases.get(s).close();
             dbs.get(s).execute("DROP SCHEMA " + dbs.get(s).schema() + " CASCADE");
@@ -138,10 +150,29 @@ public final class EmitBenchmark {
         return ms;
     }
 
+    /** A tick under rules that make no open batch due: its wall time in ms. */
+    private static double timeIdleTick(Database database) {
+        CountingPublisher publisher = new CountingPublisher();
+        EmitTick tick = tick(database, publisher, IDLE_RULES);
+        long t0 = System.nanoTime();
+        EmitTick.Summary summary = tick.run(Deadline.none());
+        double ms = (System.nanoTime() - t0) / 1e6;
+        if (summary.emitted().emitted() != 0 || publisher.count != 0) {
+            throw new IllegalStateException("expected an idle tick, emitted " + summary.emitted().emitted());
+        }
+        return ms;
+    }
+
+    private static final ReadinessRules IDLE_RULES = new ReadinessRules(Integer.MAX_VALUE, Duration.ofDays(365), Duration.ZERO, List.of());
+
     private static EmitTick tick(Database database, EventPublisher publisher) {
+        return tick(database, publisher, RULES);
+    }
+
+    private static EmitTick tick(Database database, EventPublisher publisher, ReadinessRules rules) {
         MutableClock clock = new MutableClock(NOW);
         JdbcBatchRepository batches = new JdbcBatchRepository(database);
-        ReadyBatchEmitter emitter = new ReadyBatchEmitter(batches, publisher, RULES, Optional.empty(), clock, Duration.ZERO, 100);
+        ReadyBatchEmitter emitter = new ReadyBatchEmitter(batches, publisher, rules, Optional.empty(), clock, Duration.ZERO, 100);
         PackageReadyAnnouncer announcer = new PackageReadyAnnouncer(new JdbcPackageRevisionRepository(database), publisher,
                 Optional.empty(), clock, Duration.ZERO, 100);
         return new EmitTick(emitter, announcer, batches, new Metrics("emit", clock, line -> { }), clock);

@@ -107,7 +107,8 @@ class FunctionsUnderRuntimeClientTest {
     @Test
     void emitPublishesAReadyBatchToTheBusAndAnswersItsSummary() throws Exception {
         assumeTrue(MotoServer.available(), MotoServer::unavailableMessage);
-        Map<String, String> params = Map.of("BucketName", BUCKET, "BucketThresholdEventCount", "1");
+        // one tick per invocation: at the default period the invocation would tick through its whole minute
+        Map<String, String> params = Map.of("BucketName", BUCKET, "BucketThresholdEventCount", "1", "EmitTickSeconds", "60");
         Map<String, String> values = EventRouter.parameterValues(TEMPLATE, params);
         try (MotoServer moto = MotoServer.start();
                 EventBridgeClient events = moto.client(EventBridgeClient.builder())) {
