@@ -7,12 +7,9 @@ import com.quiltdata.edp.observe.Metrics;
 import com.quiltdata.edp.postgres.Database;
 import com.quiltdata.edp.store.ObjectEventRecorder;
 import com.quiltdata.edp.store.StoreWiring;
+import com.quiltdata.edp.store.postgres.JdbcObjectEventStore;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.sql.Array;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -85,7 +82,7 @@ public final class BackfillCommand implements Callable<Integer> {
                 for (ListObjectsV2Response page : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix).maxKeys(PAGE))) {
                     List<S3Object> objects = page.contents();
                     listed += objects.size();
-                    Set<String> seen = knownKeys(db, bucket, objects.stream().map(S3Object::key).toList());
+                    Set<String> seen = new JdbcObjectEventStore(db).knownKeys(bucket, objects.stream().map(S3Object::key).toList());
                     List<ObjectEventRecorder.Message> messages = new ArrayList<>();
                     for (S3Object o : objects) {
                         if (seen.contains(o.key())) {
@@ -117,26 +114,6 @@ public final class BackfillCommand implements Callable<Integer> {
     }
 
     /** The keys of the bucket EDP already has a state for. */
-    private static Set<String> knownKeys(Database db, String bucket, List<String> keys) throws SQLException {
-        if (keys.isEmpty()) {
-            return Set.of();
-        }
-        return db.inTransaction(c -> {
-            Set<String> found = new HashSet<>();
-            Array array = c.createArrayOf("text", keys.toArray());
-            try (PreparedStatement ps = c.prepareStatement("SELECT object_key FROM object_state WHERE bucket = ? AND object_key = ANY(?)")) {
-                ps.setString(1, bucket);
-                ps.setArray(2, array);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        found.add(rs.getString(1));
-                    }
-                }
-            }
-            return found;
-        });
-    }
-
     /** An S3 Object Created event as EventBridge delivers it, with an id derived from what the listing shows. */
     static String body(String bucket, S3Object o) {
         String id = "backfill-" + UUID.nameUUIDFromBytes((bucket + "\n" + o.key() + "\n" + o.eTag() + "\n" + o.lastModified())

@@ -21,11 +21,10 @@ import com.quiltdata.edp.packager.port.PackageRevision;
 import com.quiltdata.edp.postgres.Database;
 import com.quiltdata.edp.store.ObjectEventRecorder;
 import com.quiltdata.edp.store.StoreWiring;
+import com.quiltdata.edp.store.port.ObjectEventStore;
+import com.quiltdata.edp.store.postgres.JdbcObjectEventStore;
 import com.quiltdata.edp.store.postgres.DatabaseMigrator;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -105,7 +104,7 @@ public final class LocalPipeline implements AutoCloseable {
         Metrics metrics = new Metrics("local", clock, line -> { });
 
         FolderScanner scanner = new FolderScanner(folder.root(), listener::fileSkipped);
-        long lastSequencer = remember(db, folder, scanner);
+        long lastSequencer = remember(new JdbcObjectEventStore(db), folder, scanner);
         FolderChangeEvents events = new FolderChangeEvents(folder.bucket(), lastSequencer);
         ObjectEventRecorder recorder = StoreWiring.of(new BucketSettings(List.of(folder.bucket()), prefixRule),
                 db, clock, metrics).recorder();
@@ -136,28 +135,16 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     /** Seeds the scanner with the files recorded before; returns the newest sequencer used. */
-    private static long remember(Database db, LocalFolder folder, FolderScanner scanner) {
-        try {
-            return db.inTransaction(c -> {
-                long last = 0;
-                try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT object_key, kind, etag, sequencer FROM object_state WHERE bucket = ?")) {
-                    ps.setString(1, folder.bucket());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            last = Math.max(last, FolderChangeEvents.sequencerValue(rs.getString(4)));
-                            FolderScanner.Fingerprint fp = FolderScanner.Fingerprint.fromEtag(rs.getString(3));
-                            if ("created".equals(rs.getString(2)) && fp != null) {
-                                scanner.remember(rs.getString(1), fp);
-                            }
-                        }
-                    }
-                }
-                return last;
-            });
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read what was recorded before: " + e.getMessage(), e);
+    private static long remember(ObjectEventStore store, LocalFolder folder, FolderScanner scanner) {
+        long last = 0;
+        for (ObjectEventStore.KeyState state : store.keyStates(folder.bucket())) {
+            last = Math.max(last, FolderChangeEvents.sequencerValue(state.sequencer()));
+            FolderScanner.Fingerprint fp = FolderScanner.Fingerprint.fromEtag(state.etag());
+            if (!state.deleted() && fp != null) {
+                scanner.remember(state.key(), fp);
+            }
         }
+        return last;
     }
 
     public LocalFolder folder() {

@@ -3,6 +3,7 @@ package com.quiltdata.edp.store.port;
 import com.quiltdata.edp.domain.ObjectEvent;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 /** Where object events are recorded and grouped into open batches (PostgreSQL in production). */
 public interface ObjectEventStore {
@@ -16,6 +17,15 @@ public interface ObjectEventStore {
      * @throws EventsRefusedException when the store refused the data of some event; nothing was recorded
      */
     Recorded record(List<PlacedEvent> events, Instant arrivedAt);
+
+    /** Which of {@code keys} of the bucket the store has recorded an event for (backfill skips those). */
+    Set<String> knownKeys(String bucket, List<String> keys);
+
+    /** The newest state of every key of a bucket (edp local resumes its folder from it). */
+    List<KeyState> keyStates(String bucket);
+
+    /** A key's newest recorded event: whether it deleted the key, its etag and its sequencer. */
+    record KeyState(String key, boolean deleted, String etag, String sequencer) {}
 
     /** An event and the batch prefix the prefix rule gave it. */
     record PlacedEvent(ObjectEvent event, String prefix) {}

@@ -487,6 +487,52 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
         return ids;
     }
 
+    @Override
+    public Set<String> knownKeys(String bucket, List<String> keys) {
+        if (keys.isEmpty()) {
+            return Set.of();
+        }
+        try {
+            return database.inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT object_key FROM object_state WHERE bucket = ? AND object_key = ANY (?::text[])")) {
+                    ps.setString(1, bucket);
+                    ps.setArray(2, c.createArrayOf("text", keys.toArray()));
+                    Set<String> found = new HashSet<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            found.add(rs.getString(1));
+                        }
+                    }
+                    return found;
+                }
+            });
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("reading known keys failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<KeyState> keyStates(String bucket) {
+        try {
+            return database.inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT object_key, kind, etag, sequencer FROM object_state WHERE bucket = ?")) {
+                    ps.setString(1, bucket);
+                    List<KeyState> states = new ArrayList<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            states.add(new KeyState(rs.getString(1), "deleted".equals(rs.getString(2)), rs.getString(3), rs.getString(4)));
+                        }
+                    }
+                    return states;
+                }
+            });
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("reading key states failed: " + e.getMessage(), e);
+        }
+    }
+
     private static <T> Array texts(Connection c, List<T> rows, Function<T, String> f) throws SQLException {
         return c.createArrayOf("text", rows.stream().map(f).toArray());
     }

@@ -161,6 +161,25 @@ class JdbcObjectEventStoreTest {
     }
 
     @Test
+    void knownKeysAndKeyStatesReadWhatWasRecorded() {
+        store.record(List.of(created("p/q/", "a", 10, "01", T0), created("p/q/", "b", 5, "02", T0)), T0);
+        store.record(List.of(deleted("p/q/", "b", "03", T0)), T0);
+
+        assertEquals(java.util.Set.of("p/q/a", "p/q/b"), store.knownKeys(BUCKET, List.of("p/q/a", "p/q/b", "p/q/never")));
+        assertEquals(java.util.Set.of(), store.knownKeys("another-bucket", List.of("p/q/a")));
+        assertEquals(java.util.Set.of(), store.knownKeys(BUCKET, List.of()));
+
+        var states = new java.util.TreeMap<String, com.quiltdata.edp.store.port.ObjectEventStore.KeyState>();
+        store.keyStates(BUCKET).forEach(k -> states.put(k.key(), k));
+        assertEquals(List.of("p/q/a", "p/q/b"), List.copyOf(states.keySet()));
+        assertEquals(false, states.get("p/q/a").deleted());
+        assertEquals("e", states.get("p/q/a").etag());
+        assertEquals(true, states.get("p/q/b").deleted(), "the newest event of b deleted it");
+        assertEquals(Sequencer.normalize("03"), states.get("p/q/b").sequencer());
+        assertEquals(List.of(), store.keyStates("another-bucket"));
+    }
+
+    @Test
     void aFiredBatchStaysClosedAndTheNextEventOpensANewOne() {
         store.record(List.of(created("lab/run-1/", "a.csv", 10, "01", T0)), T0);
         db.execute("UPDATE batch SET state = 'emitted', emitted_at = now(), trigger = 'quiet'");
