@@ -73,7 +73,7 @@ public final class ManifestCheck {
             for (ManifestEntry entry : entries) {
                 writer.add(entry);
             }
-            topHash = writer.topHash();
+            topHash = writer.finish().topHash();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -132,19 +132,20 @@ public final class PackagePrefix {
         Path manifest = null;
         try {
             manifest = Files.createTempFile(tempDir, "manifest", ".jsonl");
-            ManifestWriter writer;
+            ManifestWriter.Written written;
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(manifest), 1 << 16)) {
-                writer = new ManifestWriter(out, header);
+                ManifestWriter writer = new ManifestWriter(out, header);
                 for (ManifestEntry entry : entries) {
                     writer.add(entry);
                 }
+                written = writer.finish();
             } catch (IllegalArgumentException e) {
                 throw new RejectedException(e.getMessage(), e);
             }
-            String topHash = writer.topHash();
+            String topHash = written.topHash();
             Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
             PackageRevision proposed = new PackageRevision(reg, request.name(), topHash, request.batchId(),
-                    request.sourceUri(), writer.entries(), writer.totalSize(), now, now.plus(readyDelay));
+                    request.sourceUri(), written.entries(), written.totalSize(), now, now.plus(readyDelay));
 
             // writes of this package that a crash interrupted: the same content goes on below with its
             // first time; other content is finished first, as an uncrashed run would have
@@ -162,7 +163,7 @@ public final class PackagePrefix {
                 if (request.batchId().isPresent() || !revisions.hasRevision(reg, request.name(), topHash)) {
                     revisions.record(proposed);
                 }
-                return new PackageOutcome(PackageOutcome.Kind.UNCHANGED, reg, request.name(), topHash, writer.entries(),
+                return new PackageOutcome(PackageOutcome.Kind.UNCHANGED, reg, request.name(), topHash, written.entries(),
                         "top hash equals latest");
             }
             PackageRevision revision = sameContent.orElseGet(() -> revisions.begin(proposed));
@@ -170,8 +171,8 @@ public final class PackagePrefix {
                 registry.putManifest(reg, topHash, manifest);
             }
             publish(revision);
-            return new PackageOutcome(PackageOutcome.Kind.CREATED, reg, request.name(), topHash, writer.entries(),
-                    "manifest bytes=" + writer.bytes());
+            return new PackageOutcome(PackageOutcome.Kind.CREATED, reg, request.name(), topHash, written.entries(),
+                    "manifest bytes=" + written.bytes());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the manifest to a temporary file", e);
         } finally {

@@ -21,6 +21,7 @@ public final class ManifestWriter {
     private long bytes;
     private long entries;
     private long totalSize;
+    private boolean finished;
 
     public ManifestWriter(OutputStream out, ManifestHeader header) throws IOException {
         this.out = out;
@@ -29,6 +30,9 @@ public final class ManifestWriter {
     }
 
     public void add(ManifestEntry entry) throws IOException {
+        if (finished) {
+            throw new IllegalStateException("the manifest is finished; no entry can follow");
+        }
         if (previousKey != null && LogicalKeys.compare(previousKey, entry.logicalKey()) >= 0) {
             throw new IllegalArgumentException("entries out of tree-walk order or repeated: " + Bounded.quoted(previousKey)
                     + " then " + Bounded.quoted(entry.logicalKey()));
@@ -54,20 +58,23 @@ public final class ManifestWriter {
         bytes += utf8.length + 1L;
     }
 
-    /** The top hash of everything written so far (call once, after the last entry). */
-    public String topHash() {
-        return HexFormat.of().formatHex(topHash.digest());
+    /**
+     * Ends the manifest and says what was written. Once only: the top hash's digest cannot be read
+     * twice, so a second call is an error rather than a wrong hash.
+     */
+    public Written finish() {
+        if (finished) {
+            throw new IllegalStateException("the manifest is already finished");
+        }
+        finished = true;
+        return new Written(HexFormat.of().formatHex(topHash.digest()), bytes, entries, totalSize);
     }
 
-    public long bytes() {
-        return bytes;
-    }
-
-    public long entries() {
-        return entries;
-    }
-
-    public long totalSize() {
-        return totalSize;
-    }
+    /**
+     * @param topHash   the package's top hash
+     * @param bytes     the manifest's size in bytes
+     * @param entries   its file entries
+     * @param totalSize the sum of the entries' sizes
+     */
+    public record Written(String topHash, long bytes, long entries, long totalSize) {}
 }

@@ -1,6 +1,7 @@
 package com.quiltdata.edp.packager.domain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -46,6 +47,7 @@ class GoldenManifestTest {
         for (ManifestEntry entry : entries) {
             writer.add(entry);
         }
+        ManifestWriter.Written written = writer.finish();
 
         // Then bytes, top-hash input and top hash are quilt3's
         assertEquals(vector.get("manifest_jsonl").textValue(), out.toString(StandardCharsets.UTF_8));
@@ -54,8 +56,10 @@ class GoldenManifestTest {
         StringBuilder input = new StringBuilder(header.canonical());
         entries.forEach(e -> input.append(e.canonical()));
         assertEquals(vector.get("top_hash_input_text").textValue(), input.toString());
-        assertEquals(vector.get("top_hash").textValue(), writer.topHash());
-        assertEquals(out.size(), writer.bytes());
+        assertEquals(vector.get("top_hash").textValue(), written.topHash());
+        assertEquals(out.size(), written.bytes());
+        assertEquals(entries.size(), written.entries());
+        assertThrows(IllegalStateException.class, writer::finish, "the digest can be read once");
     }
 
     private static Optional<JsonNode> userMeta(JsonNode vector) {
