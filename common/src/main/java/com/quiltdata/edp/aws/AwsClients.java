@@ -1,5 +1,6 @@
 package com.quiltdata.edp.aws;
 
+import com.quiltdata.edp.config.AwsSettings;
 import java.net.URI;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -26,7 +27,7 @@ public final class AwsClients {
 
     /** Configures a builder for AWS (endpoint empty) or for a local endpoint. */
     public static <B extends AwsClientBuilder<B, C>, C> B configure(B builder, String region, Optional<URI> endpoint) {
-        builder.region(Region.of(region == null || region.isBlank() ? "us-east-1" : region));
+        builder.region(Region.of(region == null || region.isBlank() ? AwsSettings.DEFAULT_REGION : region));
         if (endpoint.isPresent()) {
             builder.endpointOverride(endpoint.get());
             builder.credentialsProvider(localCredentials());

@@ -1,6 +1,7 @@
 package com.quiltdata.edp.cli;
 
 import com.quiltdata.edp.aws.AwsClients;
+import com.quiltdata.edp.config.AwsSettings;
 import com.quiltdata.edp.observe.Bounded;
 import java.net.URI;
 import java.util.Optional;
@@ -18,7 +19,7 @@ public final class S3Options {
     String region;
 
     public String region() {
-        return region != null ? region : CliEnvironment.current().get("AWS_REGION").orElse("us-east-1");
+        return region != null ? region : CliEnvironment.current().read(AwsSettings::from, "pass --region").region();
     }
 
     public Optional<URI> endpoint() {

@@ -1,5 +1,6 @@
 package com.quiltdata.edp.emit;
 
+import com.quiltdata.edp.config.AwsSettings;
 import com.quiltdata.edp.config.DatabaseSettings;
 import com.quiltdata.edp.config.Env;
 import com.quiltdata.edp.emit.domain.ReadinessRules;
@@ -49,20 +50,9 @@ public record EmitSettings(
         if (share.isPresent() && !share.get().matches("arn:aws[a-z-]*:storagegateway:.+:share/.+")) {
             env.problem("FILE_GATEWAY_SHARE_ARN must be a Storage Gateway file share ARN, got " + Bounded.quoted(share.get()));
         }
-        String region = env.string("AWS_REGION", "us-east-1");
-        Optional<URI> endpoint = Optional.empty();
-        Optional<String> endpointText = env.optional("AWS_ENDPOINT_URL");
-        if (endpointText.isPresent()) {
-            try {
-                URI uri = URI.create(endpointText.get());
-                if (uri.getScheme() == null || uri.getHost() == null) {
-                    throw new IllegalArgumentException("no scheme or host");
-                }
-                endpoint = Optional.of(uri);
-            } catch (IllegalArgumentException e) {
-                env.problem("AWS_ENDPOINT_URL must be a URL such as http://localhost:4566, got " + Bounded.quoted(endpointText.get()));
-            }
-        }
+        AwsSettings aws = AwsSettings.from(env);
+        String region = aws.region();
+        Optional<URI> endpoint = aws.endpoint();
         // 60 is one tick a minute, the schedule's own rate; below 1 s the open-set query would run back to back
         Duration tickPeriod = Duration.ofSeconds(env.integer("EMIT_TICK_SECONDS", DEFAULT_TICK_SECONDS, 1, 60));
         env.validate();

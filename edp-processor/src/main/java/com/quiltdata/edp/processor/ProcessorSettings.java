@@ -1,6 +1,7 @@
 package com.quiltdata.edp.processor;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.quiltdata.edp.config.AwsSettings;
 import com.quiltdata.edp.config.Env;
 import com.quiltdata.edp.json.Json;
 import com.quiltdata.edp.observe.Bounded;
@@ -117,10 +118,9 @@ public record ProcessorSettings(
         if (visibility.toSeconds() > 43_200) {
             env.problem("SQS_VISIBILITY_TIMEOUT must be at most 43200 seconds, got " + visibility.toSeconds());
         }
-        String region = env.string("AWS_REGION", "us-east-1");
-        Optional<URI> common = endpoint(env, "AWS_ENDPOINT_URL", Optional.empty());
-        Endpoints endpoints = new Endpoints(endpoint(env, "AWS_ENDPOINT_URL_S3", common),
-                endpoint(env, "AWS_ENDPOINT_URL_SQS", common), endpoint(env, "AWS_ENDPOINT_URL_SNS", common));
+        AwsSettings aws = AwsSettings.from(env, "S3", "SQS", "SNS");
+        String region = aws.region();
+        Endpoints endpoints = new Endpoints(aws.endpointFor("S3"), aws.endpointFor("SQS"), aws.endpointFor("SNS"));
         env.validate();
         return new ProcessorSettings(command, timeout, pull, matchKeys, filter, triggerKey, target, names, concurrency, workDir,
                 topic, queue, maxMessages, wait, visibility, region, endpoints);
@@ -224,23 +224,6 @@ public record ProcessorSettings(
         } catch (IllegalArgumentException e) {
             env.problem("COMMAND is not a JSON array of strings: " + e.getMessage());
             return List.of();
-        }
-    }
-
-    private static Optional<URI> endpoint(Env env, String name, Optional<URI> fallback) {
-        Optional<String> url = env.optional(name);
-        if (url.isEmpty()) {
-            return fallback;
-        }
-        try {
-            URI uri = URI.create(url.get());
-            if (uri.getScheme() == null || uri.getHost() == null) {
-                throw new IllegalArgumentException("no scheme or host");
-            }
-            return Optional.of(uri);
-        } catch (IllegalArgumentException e) {
-            env.problem(name + " is not a URL: " + Bounded.quoted(url.get()));
-            return fallback;
         }
     }
 

@@ -1,5 +1,6 @@
 package com.quiltdata.edp.packager;
 
+import com.quiltdata.edp.config.AwsSettings;
 import com.quiltdata.edp.config.DatabaseSettings;
 import com.quiltdata.edp.config.Env;
 import com.quiltdata.edp.observe.Bounded;
@@ -39,16 +40,9 @@ public record PackagerSettings(
         if (registry.isPresent() && !registry.get().matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
             env.problem("PACKAGE_REGISTRY must be a bucket name (the registry of automatic packages), got '" + registry.get() + "'");
         }
-        String region = env.string("AWS_REGION", "us-east-1");
-        Optional<URI> endpoint = Optional.empty();
-        Optional<String> url = env.optional("AWS_ENDPOINT_URL");
-        if (url.isPresent()) {
-            try {
-                endpoint = Optional.of(URI.create(url.get()));
-            } catch (IllegalArgumentException e) {
-                env.problem("AWS_ENDPOINT_URL is not a URL: " + Bounded.quoted(url.get()));
-            }
-        }
+        AwsSettings aws = AwsSettings.from(env);
+        String region = aws.region();
+        Optional<URI> endpoint = aws.endpoint();
         HashType checksum = HashType.SHA2_256_CHUNKED;
         String checksumName = env.string("MANIFEST_CHECKSUM", HashType.SHA2_256_CHUNKED.manifestName());
         try {
