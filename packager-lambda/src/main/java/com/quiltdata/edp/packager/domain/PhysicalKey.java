@@ -2,6 +2,7 @@ package com.quiltdata.edp.packager.domain;
 
 import com.quiltdata.edp.observe.Bounded;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -48,39 +49,18 @@ public record PhysicalKey(String bucket, String key, Optional<String> versionId)
         if (url != null && url.startsWith("file://")) {
             return parseFile(url);
         }
-        if (url == null || !url.startsWith("s3://")) {
-            throw new IllegalArgumentException("not an s3:// URL: " + Bounded.text(url));
-        }
-        String rest = url.substring(5);
-        int hash = rest.indexOf('#');
-        if (hash >= 0) {
-            rest = rest.substring(0, hash);
-        }
-        String query = null;
-        int q = rest.indexOf('?');
-        if (q >= 0) {
-            query = rest.substring(q + 1);
-            rest = rest.substring(0, q);
-        }
-        int slash = rest.indexOf('/');
-        String bucket = slash < 0 ? rest : rest.substring(0, slash);
-        String key = slash < 0 ? "" : percentDecode(rest.substring(slash + 1), false);
-        if (bucket.isEmpty()) {
-            throw new IllegalArgumentException("s3:// URL without a bucket: " + Bounded.text(url));
-        }
+        S3Url split = S3Url.split(url);
         String versionId = null;
-        if (query != null && !query.isEmpty()) {
-            for (String param : query.split("&")) {
-                int eq = param.indexOf('=');
-                String name = percentDecode(eq < 0 ? param : param.substring(0, eq), true);
-                if (!name.equals("versionId")) {
-                    throw new IllegalArgumentException("unexpected query parameter " + Bounded.quoted(name) + " in " + Bounded.text(url));
-                }
-                if (versionId == null) {
-                    versionId = percentDecode(eq < 0 ? "" : param.substring(eq + 1), true);
-                }
+        for (Map.Entry<String, String> param : split.parameters()) {
+            if (!param.getKey().equals("versionId")) {
+                throw new IllegalArgumentException("unexpected query parameter " + Bounded.quoted(param.getKey()) + " in " + Bounded.text(url));
+            }
+            if (versionId == null) {
+                versionId = param.getValue();
             }
         }
+        String bucket = split.bucket();
+        String key = split.decodedPath();
         return PhysicalKey.of(bucket, key, versionId);
     }
 
