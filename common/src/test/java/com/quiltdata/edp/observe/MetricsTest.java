@@ -37,6 +37,31 @@ class MetricsTest {
     }
 
     @Test
+    void sampledMetricsKeepEveryValueAsAnArrayOfAtMostOneHundredPerLine() throws Exception {
+        List<String> lines = new ArrayList<>();
+        Metrics metrics = new Metrics("emit", Optional.empty(), clock, lines::add);
+        for (int i = 0; i < 150; i++) {
+            metrics.sample("AnnounceDelaySecondsCount", i / 10.0, "Seconds");
+        }
+        metrics.sample("AnnounceDelaySecondsQuiet", 4.5, "Seconds").count("BatchesEmitted", 151).flush();
+
+        assertEquals(2, lines.size(), "150 values need two lines");
+        JsonNode first = MAPPER.readTree(lines.get(0));
+        assertEquals(100, first.path("AnnounceDelaySecondsCount").size());
+        assertEquals(0.1, first.path("AnnounceDelaySecondsCount").path(1).asDouble());
+        assertEquals("[4.5]", first.path("AnnounceDelaySecondsQuiet").toString());
+        assertEquals(151, first.path("BatchesEmitted").asInt());
+        JsonNode second = MAPPER.readTree(lines.get(1));
+        assertEquals(50, second.path("AnnounceDelaySecondsCount").size());
+        assertEquals(14.9, second.path("AnnounceDelaySecondsCount").path(49).asDouble());
+        assertEquals(true, second.path("BatchesEmitted").isMissingNode(), "summed metrics are written once");
+        assertEquals(1, second.path("_aws").path("CloudWatchMetrics").path(0).path("Metrics").size());
+
+        metrics.flush();
+        assertEquals(2, lines.size(), "a flush forgets what it wrote");
+    }
+
+    @Test
     void outsideAStackMetricsKeepTheSingleDimensionFunction() throws Exception {
         List<String> lines = new ArrayList<>();
         Optional<String> stack = MetricsSettings.from(new Env(Map.of())).stack();

@@ -153,8 +153,9 @@ public final class ReadyBatchEmitter {
         Set<UUID> accepted = Set.copyOf(announced);
         List<UUID> notAnnounced = ready.stream().map(r -> r.batch().batchId()).filter(id -> !accepted.contains(id)).toList();
         batches.finishAnnouncing(announced, notAnnounced, clock.instant(), lease);
+        Instant announcedAt = clock.instant();
         for (ReadyBatch r : published) {
-            tally.emitted(r, rules.readySince(r.batch(), r.trigger()));
+            tally.emitted(r, rules.readySince(r.batch(), r.trigger()), announcedAt);
             LOG.info("emitted", "bucket", r.batch().bucket(), "prefix", r.batch().prefix(), "batch_id", r.batch().batchId().toString(),
                     "trigger", r.trigger().wireName(), "objects", r.batch().objectCount(), "deleted", r.batch().deletedCount());
         }
@@ -252,7 +253,16 @@ public final class ReadyBatchEmitter {
      */
     public record EmitSummary(
             Map<Trigger, Integer> emittedByTrigger, int republished, int publishFailures, int held, boolean stoppedEarly,
-            boolean interrupted, Optional<Duration> maxLag) {
+            boolean interrupted, Optional<Duration> maxLag, Map<Trigger, List<Duration>> announceDelays) {
+
+        /**
+         * Without the announce delays (callers that only count). The delays are, per trigger, the
+         * time from when each announced batch became ready to when the bus accepted it.
+         */
+        public EmitSummary(Map<Trigger, Integer> emittedByTrigger, int republished, int publishFailures, int held,
+                boolean stoppedEarly, boolean interrupted, Optional<Duration> maxLag) {
+            this(emittedByTrigger, republished, publishFailures, held, stoppedEarly, interrupted, maxLag, Map.of());
+        }
 
         public int emitted() {
             return emittedByTrigger.values().stream().mapToInt(Integer::intValue).sum();
@@ -268,13 +278,16 @@ public final class ReadyBatchEmitter {
         boolean stoppedEarly;
         boolean interrupted;
         Duration maxLag;
+        final Map<Trigger, List<Duration>> delays = new EnumMap<>(Trigger.class);
 
         Tally(Instant now) {
             this.now = now;
         }
 
-        void emitted(ReadyBatch r, Instant readySince) {
+        void emitted(ReadyBatch r, Instant readySince, Instant announcedAt) {
             emitted.merge(r.trigger(), 1, Integer::sum);
+            Duration delay = Duration.between(readySince, announcedAt);
+            delays.computeIfAbsent(r.trigger(), t -> new ArrayList<>()).add(delay.isNegative() ? Duration.ZERO : delay);
             Duration lag = Duration.between(readySince, now);
             if (lag.isNegative()) {
                 lag = Duration.ZERO;
@@ -285,7 +298,10 @@ public final class ReadyBatchEmitter {
         }
 
         EmitSummary summary() {
-            return new EmitSummary(Map.copyOf(emitted), republished, failures, held, stoppedEarly, interrupted, Optional.ofNullable(maxLag));
+            Map<Trigger, List<Duration>> announceDelays = new EnumMap<>(Trigger.class);
+            delays.forEach((t, d) -> announceDelays.put(t, List.copyOf(d)));
+            return new EmitSummary(Map.copyOf(emitted), republished, failures, held, stoppedEarly, interrupted, Optional.ofNullable(maxLag),
+                    Map.copyOf(announceDelays));
         }
     }
 }

@@ -51,6 +51,11 @@ public final class TickLoop {
         return new TickLoop(tick, SCHEDULE_INTERVAL, clock, d -> { });
     }
 
+    /** One tick on this loop's tick and clock (the store's request for an immediate tick, ADR 0207). */
+    public TickLoop single() {
+        return once(tick, clock);
+    }
+
     public static Pause sleeping() {
         return d -> Thread.sleep(d.toMillis());
     }

@@ -1,6 +1,8 @@
 package com.quiltdata.edp.store;
 
+import com.quiltdata.edp.store.domain.ReadyOnCommit;
 import com.quiltdata.edp.store.domain.S3EventMessage;
+import com.quiltdata.edp.store.port.ImmediateAnnouncer;
 import com.quiltdata.edp.store.port.ObjectEventStore;
 import com.quiltdata.edp.config.BucketSettings;
 import com.quiltdata.edp.domain.ObjectEvent;
@@ -13,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -20,6 +23,10 @@ import java.util.Set;
  * events in one go, and say which messages failed. A malformed message fails alone; so does an
  * event the store refuses, found by halving the batch (ADR 0008). A store failure fails every
  * message that carried an event, so SQS retries them.
+ *
+ * <p>When its commits made a batch ready by count or sentinel, it asks the emit function for one
+ * tick now, once per SQS batch, after everything committed (ADR 0207); a failed request is logged
+ * and counted, and the scheduled tick announces the batch instead.
  */
 public final class ObjectEventRecorder {
     private static final Log LOG = Log.of("store");
@@ -28,12 +35,22 @@ public final class ObjectEventRecorder {
     private final ObjectEventStore store;
     private final Clock clock;
     private final Metrics metrics;
+    private final Optional<ImmediateTick> immediateTick;
+
+    /** What it takes to announce on the commit that made a batch ready: the rule, and whom to ask. */
+    public record ImmediateTick(ReadyOnCommit rule, ImmediateAnnouncer announcer) {}
 
     public ObjectEventRecorder(BucketSettings settings, ObjectEventStore store, Clock clock, Metrics metrics) {
+        this(settings, store, clock, metrics, Optional.empty());
+    }
+
+    public ObjectEventRecorder(BucketSettings settings, ObjectEventStore store, Clock clock, Metrics metrics,
+            Optional<ImmediateTick> immediateTick) {
         this.settings = settings;
         this.store = store;
         this.clock = clock;
         this.metrics = metrics;
+        this.immediateTick = immediateTick;
     }
 
     /** One SQS message: its id and its body. */
@@ -76,14 +93,31 @@ public final class ObjectEventRecorder {
             recordIsolatingRefused(placed, arrivedAt, attempts);
         }
         ObjectEventStore.Recorded recorded = attempts.recorded;
+        int madeReady = immediateTick.map(t -> t.rule().countMadeReady(recorded.grown())).orElse(0);
+        if (madeReady > 0) {
+            requestTick(immediateTick.get().announcer(), madeReady);
+        }
         metrics.count("EventsStored", recorded.stored())
                 .count("EventsDuplicate", recorded.duplicates())
                 .count("EventsStale", recorded.stale())
                 .count("EventsIgnored", ignored)
                 .count("MessagesFailed", failed.size());
         LOG.info("batch recorded", "messages", messages.size(), "stored", recorded.stored(), "duplicates", recorded.duplicates(),
-                "stale", recorded.stale(), "ignored", ignored, "failed", failed.size(), "batches", recorded.batchesTouched());
+                "stale", recorded.stale(), "ignored", ignored, "failed", failed.size(), "batches", recorded.batchesTouched(),
+                "made_ready", madeReady);
         return new Outcome(List.copyOf(failed), recorded, ignored);
+    }
+
+    /** One request per SQS batch, however many batches became ready: the tick takes them all. */
+    private void requestTick(ImmediateAnnouncer announcer, int madeReady) {
+        try {
+            announcer.requestTick();
+            metrics.count("ImmediateTicksRequested", 1);
+        } catch (RuntimeException e) { // the events are committed: nothing about the request may fail their messages
+            metrics.count("ImmediateTickFailures", 1);
+            LOG.warn("could not ask for an immediate tick; the scheduled tick will announce", "made_ready", madeReady,
+                    "reason", Bounded.text(e.getMessage()));
+        }
     }
 
     /** An event and the message that carried it. */
@@ -100,8 +134,7 @@ public final class ObjectEventRecorder {
         }
 
         void add(ObjectEventStore.Recorded r) {
-            recorded = new ObjectEventStore.Recorded(recorded.stored() + r.stored(), recorded.duplicates() + r.duplicates(),
-                    recorded.stale() + r.stale(), recorded.batchesTouched() + r.batchesTouched());
+            recorded = recorded.plus(r);
         }
     }
 

@@ -1,6 +1,7 @@
 package com.quiltdata.edp.store.port;
 
 import com.quiltdata.edp.domain.ObjectEvent;
+import com.quiltdata.edp.store.domain.BatchGrowth;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -30,8 +31,31 @@ public interface ObjectEventStore {
     /** An event and the batch prefix the prefix rule gave it. */
     record PlacedEvent(ObjectEvent event, String prefix) {}
 
-    /** How many events were new and applied, already seen, or superseded by a newer sequencer. */
-    record Recorded(int stored, int duplicates, int stale, int batchesTouched) {}
+    /**
+     * How many events were new and applied, already seen, or superseded by a newer sequencer, and
+     * how each touched open batch grew (the store's use case decides from it whether a batch became ready).
+     */
+    record Recorded(int stored, int duplicates, int stale, int batchesTouched, List<BatchGrowth> grown) {
+        public Recorded {
+            grown = List.copyOf(grown);
+        }
+
+        public Recorded(int stored, int duplicates, int stale, int batchesTouched) {
+            this(stored, duplicates, stale, batchesTouched, List.of());
+        }
+
+        /** The counts alone (tests compare them). */
+        public Recorded counts() {
+            return new Recorded(stored, duplicates, stale, batchesTouched);
+        }
+
+        public Recorded plus(Recorded other) {
+            List<BatchGrowth> both = new java.util.ArrayList<>(grown);
+            both.addAll(other.grown);
+            return new Recorded(stored + other.stored, duplicates + other.duplicates, stale + other.stale,
+                    batchesTouched + other.batchesTouched, both);
+        }
+    }
 
     /**
      * The store refused what some event carries (a value it cannot hold, a constraint it breaks):

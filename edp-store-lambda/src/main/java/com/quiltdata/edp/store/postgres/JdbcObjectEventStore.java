@@ -4,6 +4,7 @@ import com.quiltdata.edp.domain.ObjectEvent;
 import com.quiltdata.edp.domain.PrefixRule;
 import com.quiltdata.edp.observe.Bounded;
 import com.quiltdata.edp.postgres.Database;
+import com.quiltdata.edp.store.domain.BatchGrowth;
 import com.quiltdata.edp.store.port.ObjectEventStore;
 import java.sql.Array;
 import java.sql.Connection;
@@ -86,7 +87,7 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
                 object_count = b.object_count + excluded.object_count,
                 deleted_count = b.deleted_count + excluded.deleted_count,
                 total_bytes = greatest(0, least(b.total_bytes::numeric + excluded.total_bytes, 9223372036854775807))::bigint
-            RETURNING batch_id, bucket, prefix""";
+            RETURNING batch_id, bucket, prefix, object_count""";
 
     /** Keys the open batch already holds; the keys it does not hold yet are added by COPY. */
     private static final String UPDATE_OBJECTS = """
@@ -167,7 +168,7 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
         }
         BatchesTouched batches = updateBatches(c, applied, arrivedAt, keysWereUnknown);
         writeObjects(c, applied, batches);
-        return new Recorded(applied.size(), duplicates, stale, batches.ids().size());
+        return new Recorded(applied.size(), duplicates, stale, batches.ids().size(), batches.grown());
     }
 
     /**
@@ -296,6 +297,7 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
         int created;
         int deleted;
         long bytes;
+        final Set<String> createdFileNames = new HashSet<>();
 
         PrefixSpan(String bucket, String prefix) {
             this.bucket = bucket;
@@ -323,6 +325,7 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
             } else {
                 created++;
                 bytes = saturatedAdd(bytes, e.size() == null ? 0 : e.size());
+                createdFileNames.add(PrefixRule.fileName(e.key()));
             }
         }
     }
@@ -347,7 +350,7 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
      * {@code batchId \n key}). Only the holder of a batch's row lock adds keys to it, so the rest
      * are certainly new there.
      */
-    private record BatchesTouched(Map<String, UUID> ids, Set<String> heldKeys) {
+    private record BatchesTouched(Map<String, UUID> ids, Set<String> heldKeys, List<BatchGrowth> grown) {
         UUID of(PlacedEvent p) {
             return ids.get(prefixId(p.event().bucket(), p.prefix()));
         }
@@ -382,6 +385,7 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
         }
         List<PrefixSpan> rows = new ArrayList<>(spans.values());
         Map<String, UUID> batchIds = new HashMap<>();
+        List<BatchGrowth> grown = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(UPSERT_BATCHES)) {
             int i = 1;
             ps.setArray(i++, texts(c, rows, s -> s.bucket));
@@ -396,11 +400,16 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
             ps.setArray(i++, c.createArrayOf("bigint", rows.stream().map(s -> s.bytes).toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    batchIds.put(prefixId(rs.getString(2), rs.getString(3)), rs.getObject(1, UUID.class));
+                    String id = prefixId(rs.getString(2), rs.getString(3));
+                    batchIds.put(id, rs.getObject(1, UUID.class));
+                    // the count before is the count after less this batch's delta: no extra read
+                    PrefixSpan span = spans.get(id);
+                    int after = rs.getInt(4);
+                    grown.add(new BatchGrowth(span.bucket, span.prefix, after - span.created, after, span.createdFileNames));
                 }
             }
         }
-        return new BatchesTouched(batchIds, previous.keySet());
+        return new BatchesTouched(batchIds, previous.keySet(), grown);
     }
 
     private void lockOpenBatches(Connection c, List<PlacedEvent> events, Map<String, UUID> open) throws SQLException {

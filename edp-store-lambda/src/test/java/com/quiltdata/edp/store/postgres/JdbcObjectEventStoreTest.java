@@ -60,7 +60,7 @@ class JdbcObjectEventStoreTest {
                 created("lab/run-1/", "a.csv", 10, "01", T0),
                 created("lab/run-1/", "b.csv", 20, "02", T0.plusSeconds(5)),
                 created("lab/run-2/", "c.csv", 30, "03", T0)), T0.plusSeconds(1));
-        assertEquals(new Recorded(3, 0, 0, 2), r);
+        assertEquals(new Recorded(3, 0, 0, 2), r.counts());
         assertEquals(2, openCount("lab/run-1/", "object_count"));
         assertEquals(30, openCount("lab/run-1/", "total_bytes"));
         assertEquals(1, openCount("lab/run-2/", "object_count"));
@@ -77,14 +77,14 @@ class JdbcObjectEventStoreTest {
                 deleted("lab/run-1/", "b.csv", "02", T0));
         store.record(batch, T0);
         Recorded again = store.record(batch, T0.plusSeconds(60));
-        assertEquals(new Recorded(0, 2, 0, 0), again);
+        assertEquals(new Recorded(0, 2, 0, 0), again.counts());
         assertEquals(1, openCount("lab/run-1/", "object_count"));
         assertEquals(1, openCount("lab/run-1/", "deleted_count"));
         assertEquals(2, db.scalar("SELECT count(*) FROM object_event"));
         assertEquals(T0, instant("SELECT last_activity_at FROM batch"));
         // the same event twice inside one SQS batch is one event
         PlacedEvent c = created("lab/run-1/", "c.csv", 5, "03", T0);
-        assertEquals(new Recorded(1, 1, 0, 1), store.record(List.of(c, c), T0));
+        assertEquals(new Recorded(1, 1, 0, 1), store.record(List.of(c, c), T0).counts());
     }
 
     @Test
@@ -93,7 +93,7 @@ class JdbcObjectEventStoreTest {
         PlacedEvent delete = deleted("lab/run-1/", "a.csv", "0062A5B3F1D9E8A7D0", T0.plusSeconds(1));
         store.record(List.of(delete), T0);
         Recorded late = store.record(List.of(put), T0.plusSeconds(2));
-        assertEquals(new Recorded(0, 0, 1, 0), late);
+        assertEquals(new Recorded(0, 0, 1, 0), late.counts());
         assertEquals("deleted", text("SELECT kind FROM object_state"));
         assertEquals(0, openCount("lab/run-1/", "object_count"));
         assertEquals(1, openCount("lab/run-1/", "deleted_count"));
@@ -125,12 +125,12 @@ class JdbcObjectEventStoreTest {
     void aBatchMixingNewKeysWithAKnownKeyAndAReplayedEventCountsEachOnce() {
         // first batch: all new, the bulk path
         PlacedEvent a = created("p/q/", "a", 10, "01", T0);
-        assertEquals(new Recorded(2, 0, 0, 1), store.record(List.of(a, created("p/q/", "b", 5, "02", T0)), T0));
+        assertEquals(new Recorded(2, 0, 0, 1), store.record(List.of(a, created("p/q/", "b", 5, "02", T0)), T0).counts());
         // second batch: a replay of a, an overwrite of b, a delete of a and two new keys, one of
         // them twice; the bulk path sees known rows and must give way to the upsert path
         Recorded r = store.record(List.of(a, created("p/q/", "b", 7, "03", T0), deleted("p/q/", "a", "04", T0),
                 created("p/q/", "c", 1, "05", T0), created("p/q/", "d", 2, "06", T0), created("p/q/", "d", 3, "07", T0)), T0);
-        assertEquals(new Recorded(4, 1, 1, 1), r);
+        assertEquals(new Recorded(4, 1, 1, 1), r.counts());
         assertEquals(3, openCount("p/q/", "object_count"));
         assertEquals(1, openCount("p/q/", "deleted_count"));
         assertEquals(7 + 1 + 3, openCount("p/q/", "total_bytes"));
@@ -146,7 +146,7 @@ class JdbcObjectEventStoreTest {
         Instant arrived = Instant.parse("2026-11-02T10:00:01.654321Z");
         PlacedEvent tab = created("p/q/", "tab\there", 1234567890123L, "08", eventTime);
         PlacedEvent odd = created("p/q/", "line\nbreak\\x é 日本", 0, "09", eventTime);
-        assertEquals(new Recorded(2, 0, 0, 1), store.record(List.of(tab, odd), arrived));
+        assertEquals(new Recorded(2, 0, 0, 1), store.record(List.of(tab, odd), arrived).counts());
         for (PlacedEvent p : List.of(tab, odd)) {
             String key = p.event().key();
             assertEquals(1, db.scalar("SELECT count(*) FROM object_event WHERE object_key = ? AND raw_key = ? AND size = ? AND event_time = ?"
