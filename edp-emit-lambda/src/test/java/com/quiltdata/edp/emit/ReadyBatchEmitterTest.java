@@ -81,6 +81,21 @@ class ReadyBatchEmitterTest {
         }
 
         @Test
+        void shouldReportPerTriggerHowLongEachBatchWaitedForItsAnnouncement() {
+            // Given a batch that reached its count at 10:00:00 and one quiet since 09:55:00 (ready at 10:00:00)
+            OpenBatches.insert(f.db, BUCKET, "lab/run-1/", 5, T0, T0);
+            OpenBatches.insert(f.db, BUCKET, "lab/run-2/", 2, T0.minusSeconds(300), T0.minusSeconds(300));
+
+            // When a tick announces them 3.5 s later
+            f.clock.set(T0.plusMillis(3500));
+            EmitSummary summary = f.tick(f.emitter(RULES));
+
+            // Then each trigger has one delay of 3.5 s, measured to the moment the bus accepted it
+            assertEquals(Map.of(Trigger.COUNT, List.of(Duration.ofMillis(3500)), Trigger.QUIET, List.of(Duration.ofMillis(3500))),
+                    summary.announceDelays());
+        }
+
+        @Test
         void shouldNotCountDeletedObjects() {
             UUID id = OpenBatches.batch(BUCKET, "lab/run-1/").files(4).deleted("gone.csv").insert(f.db);
             f.tick(f.emitter(RULES));

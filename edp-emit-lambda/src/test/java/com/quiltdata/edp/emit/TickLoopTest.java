@@ -67,9 +67,40 @@ class TickLoopTest {
     }
 
     private JsonNode invoke(TickLoop loop, Duration timeout) throws IOException {
+        return invoke(loop, timeout, "{}");
+    }
+
+    private JsonNode invoke(TickLoop loop, Duration timeout, String payload) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new EmitHandler(loop).handleRequest(new ByteArrayInputStream("{}".getBytes()), out, contextWithTimeout(timeout));
+        new EmitHandler(loop).handleRequest(new ByteArrayInputStream(payload.getBytes()), out, contextWithTimeout(timeout));
         return Json.parse(out.toString());
+    }
+
+    /** What the store sends (edp-store-lambda's LambdaImmediateAnnouncer.REQUEST). */
+    static final String STORE_REQUEST = "{\"source\":\"com.quiltdata.edp.store\",\"detail-type\":\"edp-batches-ready\",\"detail\":{}}";
+
+    @Test
+    void shouldRunOneTickNowWhenTheStoreAsksForIt() throws IOException {
+        // Given a batch that reached its count just now
+        OpenBatches.insert(f.db, BUCKET, "lab/run-1/", 1000, T0, T0);
+        f.clock.set(T0.plusMillis(300));
+
+        // When the store's asynchronous request arrives at a function whose schedule ticks every 10 s
+        JsonNode summary = invoke(loop(Duration.ofSeconds(10)), Duration.ofSeconds(70), STORE_REQUEST);
+
+        // Then one tick ran at once, without waiting for a boundary, and announced the batch
+        assertEquals(1, summary.path("ticks").asInt(), summary.toString());
+        assertTrue(sleptUntil.isEmpty());
+        assertEquals(1, summary.path("emitted_count").asInt(), summary.toString());
+        assertEquals(1, f.bus.entries("package-objects-ready").size());
+    }
+
+    @Test
+    void shouldTakeAnyOtherPayloadForTheSchedule() {
+        assertTrue(EmitHandler.isImmediateTickRequest(STORE_REQUEST.getBytes()));
+        for (String other : List.of("{}", "", "not json", "{\"detail-type\":\"Scheduled Event\",\"source\":\"aws.events\"}", "[1]")) {
+            assertEquals(false, EmitHandler.isImmediateTickRequest(other.getBytes()), other);
+        }
     }
 
     @Test

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  *   <li>{@code domain}: the rules and values of the product, with no I/O;</li>
  *   <li>{@code port}: the interfaces the use cases call;</li>
  *   <li>one adapter package per technology ({@code postgres}, {@code s3}, {@code sns}, {@code sqs},
- *       {@code eventbridge}, {@code storagegateway}, {@code jq}, {@code exec});</li>
+ *       {@code eventbridge}, {@code storagegateway}, {@code lambda}, {@code jq}, {@code exec});</li>
  *   <li>the module root: the handler, its wiring and settings, and the use cases.</li>
  * </ul>
  * Domain and ports import no adapter, no AWS SDK and no JDBC; use cases import ports, not adapters.
@@ -29,9 +29,9 @@ import java.util.regex.Pattern;
 class ArchitectureTest {
     static final List<String> MODULES = List.of("store", "emit", "packager", "processor");
     static final Set<String> VOCABULARY = Set.of("domain", "port", "postgres", "s3", "sns", "sqs", "eventbridge", "storagegateway",
-            "jq", "exec");
+            "lambda", "jq", "exec");
     static final String[] ADAPTERS = {"..postgres..", "..s3..", "..sns..", "..sqs..", "..eventbridge..", "..storagegateway..",
-            "..exec..", "..jq..", "com.quiltdata.edp.aws.."};
+            "com.quiltdata.edp.*.lambda..", "..exec..", "..jq..", "com.quiltdata.edp.aws.."};
     static final String[] TECHNOLOGY = {"software.amazon.awssdk..", "java.sql..", "javax.sql..", "org.postgresql..",
             "com.zaxxer..", "org.flywaydb..", "com.amazonaws.services.lambda.."};
 
