@@ -70,9 +70,13 @@ public final class EmitTick {
         metrics.count("PublishFailures", s.publishFailures());
         metrics.count("BatchesHeld", s.held());
         s.maxLag().ifPresent(lag -> metrics.seconds("EmitLagSeconds", lag.toMillis() / 1000.0));
-        // one value per announced batch, so the dashboard can show percentiles per trigger
-        s.announceDelays().forEach((t, delays) -> delays.forEach(d -> metrics.sample("AnnounceDelaySeconds" + t.metricSuffix(),
-                d.toMillis() / 1000.0, "Seconds")));
+        // one value per announced batch, so the dashboard can show percentiles per trigger; an operator's
+        // flush (manual) has no moment it became ready
+        s.announceDelays().forEach((t, delays) -> {
+            if (t != Trigger.MANUAL) {
+                delays.forEach(d -> metrics.sample("AnnounceDelaySeconds" + t.metricSuffix(), d.toMillis() / 1000.0, "Seconds"));
+            }
+        });
     }
 
     public record Summary(EmitSummary emitted, AnnounceSummary announced, long openBatches, long oldestOpenSeconds) {

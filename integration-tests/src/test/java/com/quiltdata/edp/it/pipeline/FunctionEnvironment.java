@@ -12,6 +12,9 @@ import java.util.Map;
  * come from the test's PostgreSQL instead of the Globals (RDS and Secrets Manager).
  */
 public final class FunctionEnvironment {
+    /** What {@code !Ref EmitFunction.Alias} (the store's EMIT_FUNCTION_ARN) stands for in tests. */
+    public static final String EMIT_ALIAS_ARN = "arn:aws:lambda:us-east-1:123456789012:function:edp-emit:live";
+
     private FunctionEnvironment() {}
 
     /**

@@ -29,8 +29,12 @@ import com.quiltdata.edp.packager.s3.S3ObjectReader;
 import com.quiltdata.edp.packager.s3.S3PackageRegistry;
 import com.quiltdata.edp.packager.sns.SnsNotifier;
 import com.quiltdata.edp.postgres.Database;
+import com.quiltdata.edp.store.ImmediateAnnounceSettings;
+import com.quiltdata.edp.store.ObjectEventRecorder;
 import com.quiltdata.edp.store.StoreHandler;
 import com.quiltdata.edp.store.StoreWiring;
+import com.quiltdata.edp.store.lambda.LambdaImmediateAnnouncer;
+import com.quiltdata.edp.store.port.ImmediateAnnouncer;
 import com.quiltdata.edp.testing.TestDatabase;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -74,6 +78,8 @@ public final class Functions implements AutoCloseable {
     private final List<String> storeMetricLines = new ArrayList<>();
     private final List<String> emitMetricLines = new ArrayList<>();
     private final AtomicBoolean crashEmitAfterPublish = new AtomicBoolean();
+    /** Until a test wires one, the store's requests go nowhere, as an invoke Lambda lost: only the ticks announce. */
+    private volatile ImmediateAnnouncer onCommit = () -> { };
 
     public Functions(CloudFormationTemplate template, Map<String, String> parameters, TestDatabase db, Clock clock,
             S3Client s3, SnsClient sns, URI eventBridgeEndpoint, String topicArn) {
@@ -87,14 +93,19 @@ public final class Functions implements AutoCloseable {
         this.template = template;
         this.parameters = EventRouter.parameterValues(template, parameters);
         this.topicArn = topicArn;
-        Map<String, String> resources = Map.of("Topic", topicArn, "Bus.Name", this.parameters.get("EventBusName"));
+        Map<String, String> resources = Map.of("Topic", topicArn, "Bus.Name", this.parameters.get("EventBusName"),
+                "EmitFunction.Alias", FunctionEnvironment.EMIT_ALIAS_ARN);
         Map<String, String> dbVars = Map.of("DB_URL", jdbcUrl, "DB_USER", dbUser, "DB_PASSWORD", dbPassword);
 
         Env storeEnv = new Env(merge(FunctionEnvironment.of(template, "StoreFunction", parameters, resources), dbVars));
         BucketSettings buckets = BucketSettings.from(storeEnv);
+        ImmediateAnnounceSettings announce = ImmediateAnnounceSettings.from(storeEnv);
         storeEnv.validate();
+        // the store's request for an immediate tick reaches whatever the test wires (announceOnCommit)
+        ImmediateAnnouncer viaTest = () -> onCommit.requestTick();
         this.store = new StoreHandler(StoreWiring.of(buckets, database, clock,
-                new Metrics("store", clock, line -> record(storeMetricLines, line))));
+                new Metrics("store", clock, line -> record(storeMetricLines, line)),
+                Optional.of(new ObjectEventRecorder.ImmediateTick(announce.rule(), viaTest))));
 
         EmitSettings emitSettings = EmitSettings.from(new Env(merge(FunctionEnvironment.of(template, "EmitFunction", parameters, resources), dbVars)));
         this.eventBridge = EmitWiring.eventBridge("us-east-1", Optional.of(eventBridgeEndpoint));
@@ -181,14 +192,34 @@ public final class Functions implements AutoCloseable {
         String scheduled = "{\"version\":\"0\",\"id\":\"" + java.util.UUID.randomUUID() + "\",\"detail-type\":\"Scheduled Event\","
                 + "\"source\":\"aws.events\",\"account\":\"" + ACCOUNT + "\",\"time\":\"2026-01-01T00:00:00Z\",\"region\":\"us-east-1\","
                 + "\"resources\":[],\"detail\":{}}";
+        return invokeEmit(scheduled);
+    }
+
+    /**
+     * What the emit function does when the store's asynchronous invoke arrives: the real handler with
+     * the exact payload {@link LambdaImmediateAnnouncer} sends. Returns its JSON summary.
+     */
+    public String emitImmediately() {
+        return invokeEmit(LambdaImmediateAnnouncer.REQUEST);
+    }
+
+    private String invokeEmit(String payload) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            emit.handleRequest(new ByteArrayInputStream(scheduled.getBytes(StandardCharsets.UTF_8)), out,
+            emit.handleRequest(new ByteArrayInputStream(payload.getBytes(StandardCharsets.UTF_8)), out,
                     TestContext.withRemainingMillis(emitTimeoutSeconds * 1000));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Where the store's requests for an immediate tick go: {@code functions::emitImmediately} for the
+     * deployed behaviour (synchronously here, where Lambda would queue it), or a fault.
+     */
+    public void announceOnCommit(ImmediateAnnouncer announcer) {
+        this.onCommit = announcer;
     }
 
     /** Sum of one metric over every EMF line a function wrote ("store", "emit", "packager"). */

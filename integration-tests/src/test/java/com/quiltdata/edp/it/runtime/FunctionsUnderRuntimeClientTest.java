@@ -158,6 +158,7 @@ class FunctionsUnderRuntimeClientTest {
         JsonNode properties = TEMPLATE.resource(functionId).path("Properties");
         Map<String, String> values = EventRouter.parameterValues(TEMPLATE, params);
         Map<String, String> resources = new LinkedHashMap<>(Map.of("Bus.Name", values.get("EventBusName")));
+        resources.put("EmitFunction.Alias", FunctionEnvironment.EMIT_ALIAS_ARN);
         resources.put("Topic", extra.getOrDefault("TOPIC_ARN", "arn:aws:sns:us-east-1:" + MotoServer.ACCOUNT + ":edp-notifications"));
         Map<String, String> env = new LinkedHashMap<>();
         if (properties.path("Environment").path("Variables").isObject()) {
@@ -182,7 +183,8 @@ class FunctionsUnderRuntimeClientTest {
 
     /** Records one object event through the store's own use case, so that the emit function finds a ready batch. */
     private void recordInProcess(Map<String, String> params, String messageId, String key) throws Exception {
-        Map<String, String> env = FunctionEnvironment.of(TEMPLATE, "StoreFunction", params, Map.of());
+        Map<String, String> env = FunctionEnvironment.of(TEMPLATE, "StoreFunction", params,
+                Map.of("EmitFunction.Alias", FunctionEnvironment.EMIT_ALIAS_ARN));
         BucketSettings buckets = BucketSettings.from(new Env(env));
         ObjectEventRecorder recorder = StoreWiring.of(buckets, db.database(), Clock.systemUTC(), new Metrics("store", Clock.systemUTC(), line -> {}))
                 .recorder();
