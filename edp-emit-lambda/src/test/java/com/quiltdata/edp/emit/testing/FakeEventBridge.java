@@ -111,6 +111,11 @@ public final class FakeEventBridge implements AutoCloseable {
         return List.copyOf(accepted);
     }
 
+    /** The entries accepted after the first {@code from} (a watcher polling a long run copies only what is new). */
+    public synchronized List<Entry> entriesFrom(int from) {
+        return from >= accepted.size() ? List.of() : List.copyOf(accepted.subList(from, accepted.size()));
+    }
+
     public List<Entry> entries(String detailType) {
         return entries().stream().filter(e -> e.detailType().equals(detailType)).toList();
     }

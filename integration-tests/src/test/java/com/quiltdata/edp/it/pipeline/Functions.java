@@ -74,6 +74,13 @@ public final class Functions implements AutoCloseable {
     public final int packagerBatchSize;
     public final int emitTimeoutSeconds;
     private final EventBridgeClient eventBridge;
+    private final String jdbcUrl;
+    private final String dbUser;
+    private final String dbPassword;
+    private final Clock clock;
+    private final Env storeEnvironment;
+    private final EmitSettings emitSettings;
+    private final EventPublisher emitPublisher;
     private final List<String> packagerMetricLines = new ArrayList<>();
     private final List<String> storeMetricLines = new ArrayList<>();
     private final List<String> emitMetricLines = new ArrayList<>();
@@ -90,6 +97,10 @@ public final class Functions implements AutoCloseable {
     public Functions(CloudFormationTemplate template, Map<String, String> parameters, String jdbcUrl, String dbUser, String dbPassword,
             Clock clock, S3Client s3, SnsClient sns, URI eventBridgeEndpoint, String topicArn) {
         Database database = new Database(jdbcUrl, dbUser, () -> dbPassword);
+        this.jdbcUrl = jdbcUrl;
+        this.dbUser = dbUser;
+        this.dbPassword = dbPassword;
+        this.clock = clock;
         this.template = template;
         this.parameters = EventRouter.parameterValues(template, parameters);
         this.topicArn = topicArn;
@@ -101,6 +112,7 @@ public final class Functions implements AutoCloseable {
         BucketSettings buckets = BucketSettings.from(storeEnv);
         ImmediateAnnounceSettings announce = ImmediateAnnounceSettings.from(storeEnv);
         storeEnv.validate();
+        this.storeEnvironment = storeEnv;
         // the store's request for an immediate tick reaches whatever the test wires (announceOnCommit)
         ImmediateAnnouncer viaTest = () -> onCommit.requestTick();
         this.store = new StoreHandler(StoreWiring.of(buckets, database, clock,
@@ -120,6 +132,8 @@ public final class Functions implements AutoCloseable {
                 return result;
             }
         };
+        this.emitSettings = emitSettings;
+        this.emitPublisher = crashable;
         EmitTick tick = EmitWiring.assemble(database, crashable,
                 Optional.empty(), emitSettings, clock, new Metrics("emit", clock, line -> record(emitMetricLines, line)),
                 EmitWiring.DEADLINE_RESERVE);
@@ -187,12 +201,40 @@ public final class Functions implements AutoCloseable {
         }
     }
 
-    /** One scheduled tick through the real handler; returns its JSON summary. */
-    public String emitTick() {
-        String scheduled = "{\"version\":\"0\",\"id\":\"" + java.util.UUID.randomUUID() + "\",\"detail-type\":\"Scheduled Event\","
+    /**
+     * Another store execution environment, as Lambda runs up to StoreMaxConcurrency of them: the
+     * real handler with the template's settings and a database connection of its own; its requests
+     * for an immediate tick go to {@code announcer}.
+     */
+    public StoreHandler newStoreEnvironment(ImmediateAnnouncer announcer) {
+        BucketSettings buckets = BucketSettings.from(storeEnvironment);
+        ImmediateAnnounceSettings announce = ImmediateAnnounceSettings.from(storeEnvironment);
+        return new StoreHandler(StoreWiring.of(buckets, new Database(jdbcUrl, dbUser, () -> dbPassword), clock,
+                new Metrics("store", clock, line -> record(storeMetricLines, line)),
+                Optional.of(new ObjectEventRecorder.ImmediateTick(announce.rule(), announcer))));
+    }
+
+    /** Another emit execution environment: the real handler (one tick per invocation) on a connection of its own. */
+    public EmitHandler newEmitEnvironment() {
+        EmitTick tick = EmitWiring.assemble(new Database(jdbcUrl, dbUser, () -> dbPassword), emitPublisher, Optional.empty(),
+                emitSettings, clock, new Metrics("emit", clock, line -> record(emitMetricLines, line)), EmitWiring.DEADLINE_RESERVE);
+        return EmitHandlers.of(tick);
+    }
+
+    /** Invokes an emit environment as the schedule does, or with the store's request; returns its JSON summary. */
+    public String invoke(EmitHandler handler, boolean storeRequest) {
+        return invokeEmit(handler, storeRequest ? LambdaImmediateAnnouncer.REQUEST : scheduledEvent());
+    }
+
+    private static String scheduledEvent() {
+        return "{\"version\":\"0\",\"id\":\"" + java.util.UUID.randomUUID() + "\",\"detail-type\":\"Scheduled Event\","
                 + "\"source\":\"aws.events\",\"account\":\"" + ACCOUNT + "\",\"time\":\"2026-01-01T00:00:00Z\",\"region\":\"us-east-1\","
                 + "\"resources\":[],\"detail\":{}}";
-        return invokeEmit(scheduled);
+    }
+
+    /** One scheduled tick through the real handler; returns its JSON summary. */
+    public String emitTick() {
+        return invokeEmit(emit, scheduledEvent());
     }
 
     /**
@@ -200,13 +242,13 @@ public final class Functions implements AutoCloseable {
      * the exact payload {@link LambdaImmediateAnnouncer} sends. Returns its JSON summary.
      */
     public String emitImmediately() {
-        return invokeEmit(LambdaImmediateAnnouncer.REQUEST);
+        return invokeEmit(emit, LambdaImmediateAnnouncer.REQUEST);
     }
 
-    private String invokeEmit(String payload) {
+    private String invokeEmit(EmitHandler handler, String payload) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            emit.handleRequest(new ByteArrayInputStream(payload.getBytes(StandardCharsets.UTF_8)), out,
+            handler.handleRequest(new ByteArrayInputStream(payload.getBytes(StandardCharsets.UTF_8)), out,
                     TestContext.withRemainingMillis(emitTimeoutSeconds * 1000));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
