@@ -371,9 +371,14 @@ public final class PipelineBench {
         long inEmitted = db.scalar("SELECT coalesce(sum(object_count), 0) FROM batch WHERE state = 'emitted'");
         long announced = 0;
         Map<String, JsonNode> byPrefix = new HashMap<>();
+        Map<String, JsonNode> byBatchId = new HashMap<>();
+        int announcedTwice = 0; // the same batch id on the bus again (concurrent ticks must never do this)
         for (FakeEventBridge.Entry e : bus.entries("package-objects-ready")) {
             announced += e.detail().path("object_count").asLong();
             byPrefix.putIfAbsent(e.detail().path("prefix").asText(), e.detail());
+            if (byBatchId.putIfAbsent(e.detail().path("batch_id").asText(), e.detail()) != null) {
+                announcedTwice++;
+            }
         }
         long lost = Math.max(0, sent - recorded) + Math.max(0, sent - inEmitted) + Math.max(0, sent - announced);
 
@@ -408,10 +413,10 @@ public final class PipelineBench {
 
         System.setOut(out);
         out.printf(Locale.ROOT, "store+emit: %d events in %d prefixes, SQS batches of %d, %d store environments, %d batches announced,"
-                + " %d recorded; %d immediate tick requests, %d scheduled ticks every %d s; prefix kind->trigger %s;"
+                + " %d recorded, %d batch ids announced twice; %d immediate tick requests, %d scheduled ticks every %d s; prefix kind->trigger %s;"
                 + " %d prefixes never announced during the run; max count %.2f s, max sentinel %.2f s, max quiet late %.2f s;"
                 + " packaged %d sampled batches (%d objects); handler logs in %s%n",
-                sent, prefixes, batchSize, consumers, bus.entries("package-objects-ready").size(), recorded, requests.get(),
+                sent, prefixes, batchSize, consumers, bus.entries("package-objects-ready").size(), recorded, announcedTwice, requests.get(),
                 scheduledTicks.get(), tick.toSeconds(), byTrigger, unannounced, max(countDelays), max(sentinelDelays), max(quietLateness),
                 packaged, packagedObjects, log);
         out.printf(Locale.ROOT, "pipeline events=%d seconds=%.1f events_per_s=%.0f consumers=%d p99_count_announce_s=%.2f"
