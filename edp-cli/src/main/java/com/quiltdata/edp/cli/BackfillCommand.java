@@ -76,8 +76,9 @@ public final class BackfillCommand implements Callable<Integer> {
         long stored = 0;
         long ignored = 0;
         try (Database db = login.database(); S3Client s3 = aws.s3()) {
-            ObjectEventRecorder recorder = StoreWiring.of(new BucketSettings(List.of(bucket), rule), db, clock,
-                    new Metrics("cli", clock, line -> { })).recorder();
+            ObjectEventRecorder recorder = StoreWiring.of(new BucketSettings(List.of(bucket), rule), db, clock, line -> { })
+                    .recorder();
+            Metrics discarded = new Metrics("cli", clock, line -> { });
             try {
                 for (ListObjectsV2Response page : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix).maxKeys(PAGE))) {
                     List<S3Object> objects = page.contents();
@@ -92,7 +93,7 @@ public final class BackfillCommand implements Callable<Integer> {
                         }
                     }
                     if (!messages.isEmpty()) {
-                        ObjectEventRecorder.Outcome outcome = recorder.record(messages);
+                        ObjectEventRecorder.Outcome outcome = recorder.record(messages, discarded);
                         if (!outcome.failedMessageIds().isEmpty()) {
                             throw new IllegalStateException(outcome.failedMessageIds().size() + " objects could not be recorded; run it again");
                         }

@@ -27,13 +27,15 @@ public final class ObjectEventRecorder {
     private final BucketSettings settings;
     private final ObjectEventStore store;
     private final Clock clock;
-    private final Metrics metrics;
 
-    public ObjectEventRecorder(BucketSettings settings, ObjectEventStore store, Clock clock, Metrics metrics) {
+    public ObjectEventRecorder(BucketSettings settings, ObjectEventStore store, Clock clock) {
         this.settings = settings;
         this.store = store;
         this.clock = clock;
-        this.metrics = metrics;
+    }
+
+    public Clock clock() {
+        return clock;
     }
 
     /** One SQS message: its id and its body. */
@@ -42,7 +44,8 @@ public final class ObjectEventRecorder {
     /** The message ids to report as batch item failures, and what was recorded. */
     public record Outcome(List<String> failedMessageIds, ObjectEventStore.Recorded recorded, int ignored) {}
 
-    public Outcome record(List<Message> messages) {
+    /** @param metrics the receiver's, flushed by it once per invocation */
+    public Outcome record(List<Message> messages, Metrics metrics) {
         Instant arrivedAt = clock.instant();
         Set<String> failed = new LinkedHashSet<>();
         List<Carried> placed = new ArrayList<>();

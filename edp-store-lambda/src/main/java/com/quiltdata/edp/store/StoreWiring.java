@@ -4,14 +4,18 @@ import com.quiltdata.edp.aws.Databases;
 import com.quiltdata.edp.config.BucketSettings;
 import com.quiltdata.edp.config.DatabaseSettings;
 import com.quiltdata.edp.config.Env;
-import com.quiltdata.edp.observe.Metrics;
 import com.quiltdata.edp.postgres.Database;
 import com.quiltdata.edp.store.postgres.JdbcObjectEventStore;
 import java.time.Clock;
 import java.util.Map;
+import java.util.function.Consumer;
 
-/** Builds the store function from its settings; the only place that reads the environment. */
-public record StoreWiring(BucketSettings buckets, Database database, ObjectEventRecorder recorder, Metrics metrics) {
+/**
+ * Builds the store function from its settings; the only place that reads the environment.
+ *
+ * @param metricsSink where each invocation's metrics line goes (stdout in Lambda)
+ */
+public record StoreWiring(BucketSettings buckets, Database database, ObjectEventRecorder recorder, Consumer<String> metricsSink) {
 
     public static StoreWiring fromEnvironment() {
         return fromEnvironment(System.getenv(), Clock.systemUTC());
@@ -22,11 +26,11 @@ public record StoreWiring(BucketSettings buckets, Database database, ObjectEvent
         BucketSettings buckets = BucketSettings.from(env);
         DatabaseSettings db = DatabaseSettings.from(env);
         env.validate();
-        return of(buckets, Databases.connect(db, vars.get("AWS_REGION")), clock, Metrics.toStdout("store", clock));
+        return of(buckets, Databases.connect(db, vars.get("AWS_REGION")), clock, System.out::println);
     }
 
-    public static StoreWiring of(BucketSettings buckets, Database database, Clock clock, Metrics metrics) {
-        ObjectEventRecorder recorder = new ObjectEventRecorder(buckets, new JdbcObjectEventStore(database), clock, metrics);
-        return new StoreWiring(buckets, database, recorder, metrics);
+    public static StoreWiring of(BucketSettings buckets, Database database, Clock clock, Consumer<String> metricsSink) {
+        ObjectEventRecorder recorder = new ObjectEventRecorder(buckets, new JdbcObjectEventStore(database), clock);
+        return new StoreWiring(buckets, database, recorder, metricsSink);
     }
 }

@@ -94,7 +94,7 @@ public final class Functions implements AutoCloseable {
         BucketSettings buckets = BucketSettings.from(storeEnv);
         storeEnv.validate();
         this.store = new StoreHandler(StoreWiring.of(buckets, database, clock,
-                new Metrics("store", clock, line -> record(storeMetricLines, line))));
+                line -> record(storeMetricLines, line)));
 
         EmitSettings emitSettings = EmitSettings.from(new Env(merge(FunctionEnvironment.of(template, "EmitFunction", parameters, resources), dbVars)));
         this.eventBridge = EmitWiring.eventBridge("us-east-1", Optional.of(eventBridgeEndpoint));

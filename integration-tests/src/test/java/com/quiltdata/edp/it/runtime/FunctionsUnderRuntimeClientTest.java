@@ -184,12 +184,13 @@ class FunctionsUnderRuntimeClientTest {
     private void recordInProcess(Map<String, String> params, String messageId, String key) throws Exception {
         Map<String, String> env = FunctionEnvironment.of(TEMPLATE, "StoreFunction", params, Map.of());
         BucketSettings buckets = BucketSettings.from(new Env(env));
-        ObjectEventRecorder recorder = StoreWiring.of(buckets, db.database(), Clock.systemUTC(), new Metrics("store", Clock.systemUTC(), line -> {}))
+        ObjectEventRecorder recorder = StoreWiring.of(buckets, db.database(), Clock.systemUTC(), line -> { })
                 .recorder();
         ObjectNode body = (ObjectNode) JSON.readTree(Repository.read(SAMPLE_PUT));
         body.put("id", UUID.randomUUID().toString());
         ((ObjectNode) body.path("detail").path("object")).put("key", key);
-        ObjectEventRecorder.Outcome outcome = recorder.record(List.of(new ObjectEventRecorder.Message(messageId, body.toString())));
+        ObjectEventRecorder.Outcome outcome = recorder.record(List.of(new ObjectEventRecorder.Message(messageId, body.toString())),
+                new Metrics("store", Clock.systemUTC(), line -> { }));
         assertTrue(outcome.failedMessageIds().isEmpty(), "seeding the store failed: " + outcome);
     }
 
