@@ -2,6 +2,7 @@ package com.quiltdata.edp.cli;
 
 import com.quiltdata.edp.config.BucketSettings;
 import com.quiltdata.edp.domain.PrefixRule;
+import com.quiltdata.edp.domain.S3Url;
 import com.quiltdata.edp.json.Json;
 import com.quiltdata.edp.observe.Metrics;
 import com.quiltdata.edp.postgres.Database;
@@ -63,9 +64,9 @@ public final class BackfillCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String[] bp = S3Options.bucketAndPrefix(url, "backfill");
-        String bucket = bp[0];
-        String prefix = bp[1];
+        S3Url source = S3Options.bucketAndPrefix(url, "backfill");
+        String bucket = source.bucket();
+        String prefix = source.decodedPath();
         CliEnvironment env = CliEnvironment.current();
         PrefixRule rule = env.with(CliEnvironment.flags("BUCKET_PREFIX_DEPTH", depth, "BUCKET_IGNORE_PREFIXES", ignores))
                 .read(BucketSettings::prefixRule, "--depth is 1 to 100, as the stack allows; --ignore takes globs such as raw/* or **/*.tmp");

@@ -2,6 +2,7 @@ package com.quiltdata.edp.packager.domain;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.quiltdata.edp.domain.S3Url;
 import com.quiltdata.edp.observe.Bounded;
 import com.quiltdata.edp.packager.domain.PackageRequest.MetadataSource;
 import com.quiltdata.edp.packager.domain.PackageRequest.WhenEmpty;
@@ -30,7 +31,7 @@ public final class DescriptionForm {
             throw new InvalidRequestException("source_prefix is required and must be an s3:// URL string");
         }
         String sourcePrefix = sp.textValue();
-        S3Url url = S3Url.parse(sourcePrefix);
+        S3Url url = PackageRequests.sourceUrl(sourcePrefix);
         String folder = PackageRequests.folderOf(url.decodedPath());
         String registry = JsonFields.optionalString(node, "registry").map(DescriptionForm::registryBucket).orElse(null);
         String name = JsonFields.optionalString(node, "package_name").orElse(null);

@@ -1,6 +1,7 @@
 package com.quiltdata.edp.packager.domain;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.quiltdata.edp.domain.S3Url;
 import com.quiltdata.edp.observe.Bounded;
 import com.quiltdata.edp.packager.domain.PackageRequest.MetadataSource;
 import java.util.Optional;
@@ -22,7 +23,7 @@ final class OmicsRunForm {
         }
         String output = JsonFields.text(detail, "runOutputUri")
                 .orElseThrow(() -> new InvalidRequestException("aws.omics event without runOutputUri"));
-        S3Url url = S3Url.parse(output);
+        S3Url url = PackageRequests.sourceUrl(output);
         return ParsedMessage.of(PackageRequests.ofFolder(url.bucket(), PackageRequests.asFolder(url.decodedPath()), output,
                 new MetadataSource.FolderDefault(), Optional.empty()), FORM);
     }

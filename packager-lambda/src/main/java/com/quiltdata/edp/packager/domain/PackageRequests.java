@@ -1,5 +1,7 @@
 package com.quiltdata.edp.packager.domain;
 
+import com.quiltdata.edp.domain.S3Url;
+import com.quiltdata.edp.observe.Bounded;
 import com.quiltdata.edp.packager.domain.PackageRequest.MetadataSource;
 import com.quiltdata.edp.packager.domain.PackageRequest.NamedObject;
 import com.quiltdata.edp.packager.domain.PackageRequest.WhenEmpty;
@@ -10,6 +12,21 @@ import java.util.UUID;
 /** What every message form checks the same way: the folder, the package name, and the folder rules. */
 final class PackageRequests {
     private PackageRequests() {}
+
+    /** A URL a message gives: local sources are refused, and a problem is the request's fault. */
+    static S3Url sourceUrl(String text) {
+        if (text.startsWith("file:")) {
+            throw new InvalidRequestException("local (file:) sources are not supported: " + Bounded.text(text));
+        }
+        if (!text.startsWith("s3://")) {
+            throw new InvalidRequestException("expected an s3:// URL, got " + Bounded.quoted(text));
+        }
+        try {
+            return S3Url.split(text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(e.getMessage());
+        }
+    }
 
     /** A request whose folder has no dot segments and whose name (given, or from the folder) is valid. */
     static PackageRequest of(String bucket, String folder, String sourceUri, String registry, String name,

@@ -2,6 +2,7 @@ package com.quiltdata.edp.packager.domain;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.quiltdata.edp.domain.S3Url;
 import com.quiltdata.edp.packager.domain.PackageRequest.MetadataSource;
 import com.quiltdata.edp.packager.domain.PackageRequest.NamedObject;
 import com.quiltdata.edp.packager.domain.PackageRequest.WhenEmpty;
@@ -17,7 +18,7 @@ final class UriForm {
 
     static PackageRequest parse(ObjectNode node) {
         String uri = JsonFields.text(node, "uri").orElseThrow(() -> new InvalidRequestException("uri must be a string"));
-        S3Url url = S3Url.parse(uri);
+        S3Url url = PackageRequests.sourceUrl(uri);
         ObjectNode meta = JsonNodeFactory.instance.objectNode();
         url.queryParameters().forEach(meta::put);
         MetadataSource metadata = meta.isEmpty() ? new MetadataSource.FolderDefault() : new MetadataSource.Given(meta);
