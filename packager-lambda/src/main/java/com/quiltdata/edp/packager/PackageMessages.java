@@ -3,7 +3,10 @@ package com.quiltdata.edp.packager;
 import com.quiltdata.edp.observe.Log;
 import com.quiltdata.edp.observe.Metrics;
 import com.quiltdata.edp.packager.domain.AutomaticPackages;
+import com.quiltdata.edp.packager.domain.PackageRequest;
 import com.quiltdata.edp.packager.domain.ParsedMessage;
+import com.quiltdata.edp.packager.domain.RegistryPointer;
+import com.quiltdata.edp.packager.domain.RegistryPointerForm;
 import com.quiltdata.edp.packager.domain.RequestParser;
 import com.quiltdata.edp.packager.domain.WorkflowRejectedException;
 import com.quiltdata.edp.packager.port.Notifier;
@@ -11,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
@@ -34,9 +38,11 @@ public final class PackageMessages {
     private final Notifier notifier;
     private final AutomaticPackages automaticPackages;
     private final Clock clock;
+    private final RecordRegistryRevision registryRevisions;
 
     public PackageMessages(PackagePrefix packagePrefix, Notifier notifier, AutomaticPackages automaticPackages, Clock clock) {
         this.packagePrefix = packagePrefix;
+        this.registryRevisions = packagePrefix.registryRevisions();
         this.notifier = notifier;
         this.automaticPackages = automaticPackages;
         this.clock = clock;
@@ -77,6 +83,9 @@ public final class PackageMessages {
         ParsedMessage parsed = null;
         try {
             parsed = automaticPackages.apply(RequestParser.parse(message.body()));
+            if (parsed.pointer().isPresent()) {
+                return recordRegistryRevision(id, parsed.pointer().get(), metrics);
+            }
             if (parsed.request().isEmpty()) {
                 LOG.info("nothing to package", "messageId", id, "form", parsed.form(), "reason", parsed.ignoredBecause());
                 return true;
@@ -91,8 +100,8 @@ public final class PackageMessages {
             return true;
         } catch (RejectedException e) {
             metrics.count("PackagesFailed", 1);
-            String name = parsed == null || parsed.request().isEmpty() ? null : parsed.request().get().name().toString();
-            String source = parsed == null || parsed.request().isEmpty() ? null : parsed.request().get().sourceUri();
+            String name = nameOf(parsed);
+            String source = sourceOf(parsed);
             LOG.error("package request rejected; it goes to the DLQ after the queue's retries", "messageId", id,
                     "receiveCount", receiveCount, "package", name, "source", source, "reason", e.getMessage());
             // the queue delivers a rejected message again until its redrive limit: one notice is enough
@@ -106,6 +115,33 @@ public final class PackageMessages {
                     "error", e.getClass().getSimpleName() + ": " + e.getMessage());
             return false;
         }
+    }
+
+    private static String nameOf(ParsedMessage parsed) {
+        if (parsed == null) {
+            return null;
+        }
+        return parsed.request().map(r -> r.name().toString()).or(() -> parsed.pointer().map(p -> p.name().toString())).orElse(null);
+    }
+
+    private static String sourceOf(ParsedMessage parsed) {
+        if (parsed == null) {
+            return null;
+        }
+        return parsed.request().map(PackageRequest::sourceUri).or(() -> parsed.pointer().map(p -> p.location().toUrl())).orElse(null);
+    }
+
+    /** A revision written to a registry (by anyone): recorded once, for package-ready; never packaged (ADR 0111). */
+    private boolean recordRegistryRevision(String messageId, RegistryPointer pointer, Metrics metrics) {
+        RecordRegistryRevision.Outcome outcome = registryRevisions.run(pointer);
+        if (outcome.kind() == RecordRegistryRevision.Outcome.Kind.RECORDED) {
+            metrics.count("RegistryRevisionsRecorded", 1);
+        }
+        LOG.info("registry revision " + outcome.kind().name().toLowerCase(Locale.ROOT).replace('_', ' '),
+                "messageId", messageId, "form", RegistryPointerForm.FORM, "registry", pointer.registry(),
+                "package", pointer.name().toString(), "pointer", pointer.key(), "topHash", outcome.topHash(),
+                "detail", outcome.detail());
+        return true;
     }
 
     private void notifyFailure(String messageId, RejectedException e, String name, String source) {

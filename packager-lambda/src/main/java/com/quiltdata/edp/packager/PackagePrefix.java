@@ -10,6 +10,7 @@ import com.quiltdata.edp.packager.domain.ManifestEntry;
 import com.quiltdata.edp.packager.domain.ManifestHeader;
 import com.quiltdata.edp.packager.domain.ManifestWriter;
 import com.quiltdata.edp.packager.domain.PhysicalKey;
+import com.quiltdata.edp.packager.domain.RegistryPointer;
 import com.quiltdata.edp.packager.port.ContentHasher;
 import com.quiltdata.edp.packager.port.ListedObject;
 import com.quiltdata.edp.packager.port.Notifier;
@@ -59,6 +60,7 @@ public final class PackagePrefix {
     private final Clock clock;
     private final Duration readyDelay;
     private final Path tempDir;
+    private final ObjectReader reader;
 
     public PackagePrefix(ObjectLister lister, ContentHasher hasher, ObjectCopier copier, ObjectReader reader,
             PackageRegistry registry, RevisionStore revisions, Notifier notifier, ExecutorService workers, Clock clock,
@@ -74,6 +76,12 @@ public final class PackagePrefix {
         this.clock = clock;
         this.readyDelay = readyDelay;
         this.tempDir = tempDir;
+        this.reader = reader;
+    }
+
+    /** The use case that records revisions others write to the same registries, over the same adapters. */
+    public RecordRegistryRevision registryRevisions() {
+        return new RecordRegistryRevision(reader, registry, revisions, clock, readyDelay);
     }
 
     public PackageOutcome run(PackageRequest request) {
@@ -166,7 +174,7 @@ public final class PackagePrefix {
     private void publish(PackageRevision revision) {
         registry.putPointer(revision.registry(), revision.name(), revision.createdAt(), revision.topHash());
         registry.setLatest(revision.registry(), revision.name(), revision.topHash());
-        revisions.record(revision);
+        revisions.recordPointer(revision, RegistryPointer.keyOf(revision.name(), revision.createdAt()));
         notifier.packageCreated(revision);
         revisions.finish(revision);
     }

@@ -10,8 +10,9 @@ import java.util.List;
  * Turns one SQS message body into a {@link ParsedMessage} by handing it to the form it is in: a
  * package description ({@link DescriptionForm}), a {@code uri} ({@link UriForm}), or an EventBridge
  * envelope whose detail is either of those, an EDP {@code package-objects-ready} detail
- * ({@link ObjectsReadyForm}), an {@code aws.omics} run status ({@link OmicsRunForm}) or an S3
- * {@code Object Created} event for an RO-Crate file ({@link RoCrateForm}). Anything else fails with
+ * ({@link ObjectsReadyForm}), an {@code aws.omics} run status ({@link OmicsRunForm}), an S3
+ * {@code Object Created} event for an RO-Crate file ({@link RoCrateForm}), or the S3 event of a
+ * registry key, a revision someone wrote ({@link RegistryPointerForm}). Anything else fails with
  * {@link InvalidRequestException}.
  */
 public final class RequestParser {
@@ -61,6 +62,9 @@ public final class RequestParser {
         ObjectNode d = (ObjectNode) detail;
         if (OmicsRunForm.matches(source)) {
             return OmicsRunForm.parse(d);
+        }
+        if (RegistryPointerForm.matches(source, d)) {
+            return RegistryPointerForm.parse(detailType, d);
         }
         if (RoCrateForm.matches(source, detailType)) {
             return RoCrateForm.parse(d);
