@@ -299,7 +299,8 @@ public final class S3ContentHasher implements ContentHasher {
     /** Reads the object once through the hash. */
     Checksum stream(ListedObject o) {
         StreamingHash checksum = options.hashType().streaming(o.size());
-        byte[] buffer = new byte[BUFFER];
+        // most objects are far smaller than the buffer: zeroing 256 KiB per object costs more than reading them
+        byte[] buffer = new byte[(int) Math.min(BUFFER, o.size() + 1)];
         try (ResponseInputStream<GetObjectResponse> in = s3.getObject(r -> r.bucket(o.bucket()).key(o.key())
                 .versionId(o.versionId().orElse(null)))) {
             read(in, buffer, checksum);
