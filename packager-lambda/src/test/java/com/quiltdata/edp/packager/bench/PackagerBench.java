@@ -213,12 +213,30 @@ public final class PackagerBench {
             resetPeaks();
             S3ContentHasher withS3 = new S3ContentHasher(s3, new S3ContentHasher.Options(true, false));
             long t = System.nanoTime();
+            double cpu = cpuSeconds();
+            // a line a minute, so a run stopped before its end still says how far it got
+            Thread progress = new Thread(() -> {
+                try {
+                    while (true) {
+                        Thread.sleep(60_000);
+                        OUT.printf("bench: scale progress: %d requests after %.0f s (process CPU %.0f s, heap peak so far %d MB)%n",
+                                stand.requests(), secs(t), cpuSeconds() - cpu, (peakHeap() - baseline) / MIB);
+                    }
+                } catch (InterruptedException e) {
+                    // the run ended
+                }
+            }, "bench-progress");
+            progress.setDaemon(true);
+            progress.start();
             PackageOutcome outcome = run(s3, withS3, HashType.SHA2_256_CHUNKED, pool, work, BUCKET, "bench/scale");
             double seconds = secs(t);
+            double runCpu = cpuSeconds() - cpu;
+            progress.interrupt();
             long peak = peakHeap();
             pool.shutdownNow();
             double bound = files * (latency / 1000.0) / workers;
-            OUT.printf("bench: scale: %s, %s%n", outcome.detail(), withS3.counts());
+            OUT.printf("bench: scale: %s, %s, process CPU %.1f s (%.2f ms per object)%n", outcome.detail(), withS3.counts(), runCpu,
+                    runCpu * 1000 / files);
             OUT.printf("packager_scale files=%d seconds=%.1f latency_bound_s=%.1f latency_ms=%d concurrency=%d"
                             + " peak_heap_mb=%d heap_before_mb=%d max_heap_mb=%d%n", outcome.objects(), seconds, bound, latency,
                     workers, (peak - baseline) / MIB, baseline / MIB, Runtime.getRuntime().maxMemory() / MIB);
