@@ -379,6 +379,23 @@ class TemplateChecksTest {
     }
 
     @Test
+    void theDefaultFilesOfAutomaticPackagesAreOnlyReadAndOnlyWhenSet() {
+        for (String file : List.of("Readme", "QuiltIgnore")) {
+            JsonNode policy = template.resource("PackagerDefault" + file + "Policy");
+            String condition = "HasAutomaticPackage" + file;
+            assertEquals(condition, policy.path("Condition").asText());
+            assertTrue(template.condition(condition, Map.of("BucketName", "raw", "AutomaticPackage" + file, "s3://cfg/edp/x")));
+            assertFalse(template.condition(condition, Map.of("BucketName", "raw")), "off by default: no grant");
+            List<String> actions = new ArrayList<>();
+            for (JsonNode statement : policy.path("Properties").path("PolicyDocument").path("Statement")) {
+                actions.addAll(texts(statement.path("Action")));
+            }
+            assertEquals(List.of("s3:ListBucket", "s3:ListBucketVersions", "s3:GetObject", "s3:GetObjectVersion",
+                    "s3:GetObjectAttributes", "s3:GetObjectVersionAttributes"), actions, file + ": read only");
+        }
+    }
+
+    @Test
     void packagerQueueAdmitsTheAccountsOwnRulesAndItsDeadLetterQueueOnlyTheStacksRule() {
         // the Quilt packaging pages tell users to target the packager queue from their own rules
         JsonNode statements = template.resource("PackagerQueuePolicy").path("Properties").path("PolicyDocument").path("Statement");

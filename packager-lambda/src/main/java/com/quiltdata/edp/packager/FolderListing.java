@@ -8,8 +8,10 @@ import com.quiltdata.edp.packager.port.ListedObject;
 import com.quiltdata.edp.packager.port.ObjectLister;
 import com.quiltdata.edp.packager.port.ObjectReader;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What a folder holds for its package: its current objects less the keys quilt3 cannot name, the
@@ -23,8 +25,9 @@ final class FolderListing {
      * @param listed       objects under the folder before anything was skipped or ignored
      * @param objects      what goes into the package
      * @param metadataFile the folder's {@link PackagePrefix#METADATA_FILE}, when it has one
+     * @param present      which of the names asked about the folder has (before {@code .quiltignore})
      */
-    record Listing(int listed, List<ListedObject> objects, Optional<ListedObject> metadataFile) {}
+    record Listing(int listed, List<ListedObject> objects, Optional<ListedObject> metadataFile, Set<String> present) {}
 
     private final ObjectLister lister;
     private final ObjectReader reader;
@@ -35,6 +38,15 @@ final class FolderListing {
     }
 
     Listing list(String bucket, String folder) {
+        return list(bucket, folder, Set.of(), Optional.empty());
+    }
+
+    /**
+     * @param names         logical keys to say whether the folder has ({@link Listing#present})
+     * @param defaultIgnore the {@code .quiltignore} that applies when the folder has none
+     */
+    Listing list(String bucket, String folder, Set<String> names, Optional<PhysicalKey> defaultIgnore) {
+        Set<String> present = new HashSet<>();
         List<ListedObject> all = new ArrayList<>();
         ListedObject[] special = new ListedObject[2];
         int[] listed = {0};
@@ -52,6 +64,9 @@ final class FolderListing {
                 LOG.warn("skipped object quilt3 cannot name", "bucket", o.bucket(), "key", o.key(), "reason", problem);
                 return;
             }
+            if (names.contains(logical)) {
+                present.add(logical);
+            }
             if (logical.equals(PackagePrefix.IGNORE_FILE)) {
                 special[0] = o;
             } else if (logical.equals(PackagePrefix.METADATA_FILE)) {
@@ -59,8 +74,9 @@ final class FolderListing {
             }
             all.add(o);
         });
-        QuiltIgnore ignore = special[0] == null ? QuiltIgnore.none() : reader.read(location(special[0]), PackagePrefix.MAX_METADATA_BYTES)
-                .map(t -> QuiltIgnore.parse(t.text())).orElse(QuiltIgnore.none());
+        QuiltIgnore ignore = special[0] != null ? reader.read(location(special[0]), PackagePrefix.MAX_METADATA_BYTES)
+                .map(t -> QuiltIgnore.parse(t.text())).orElse(QuiltIgnore.none())
+                : defaultIgnore.map(this::defaultIgnore).orElse(QuiltIgnore.none());
         List<ListedObject> kept = new ArrayList<>(all.size());
         for (ListedObject o : all) {
             if (!ignore.ignores(o.key().substring(folder.length()))) {
@@ -70,7 +86,12 @@ final class FolderListing {
         if (kept.size() < all.size()) {
             LOG.info("applied .quiltignore", "folder", folder, "ignored", all.size() - kept.size());
         }
-        return new Listing(listed[0], kept, Optional.ofNullable(special[1]));
+        return new Listing(listed[0], kept, Optional.ofNullable(special[1]), Set.copyOf(present));
+    }
+
+    private QuiltIgnore defaultIgnore(PhysicalKey location) {
+        return QuiltIgnore.parse(reader.read(location, PackagePrefix.MAX_METADATA_BYTES).orElseThrow(() -> new RejectedException(
+                "the default " + PackagePrefix.IGNORE_FILE + " " + location.toUrl() + " does not exist")).text());
     }
 
     /** The latest version of one object, as a listing shows it, if it exists. */

@@ -91,7 +91,7 @@ public final class PackageMessages {
                 return true;
             }
             var request = parsed.request().get();
-            PackageOutcome outcome = packagePrefix.run(request);
+            PackageOutcome outcome = packagePrefix.run(request, automaticPackages.defaultsFor(parsed));
             metrics.count(outcome.kind() == PackageOutcome.Kind.CREATED ? "PackagesCreated" : "PackagesUnchanged", 1);
             LOG.info(outcome.kind() == PackageOutcome.Kind.CREATED ? "package created" : "package unchanged",
                     "messageId", id, "form", parsed.form(), "registry", outcome.registry(), "package", outcome.name().toString(),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.quiltdata.edp.json.Json;
+import com.quiltdata.edp.packager.domain.PackageDefaults;
 import com.quiltdata.edp.packager.domain.PackageRequest;
 import com.quiltdata.edp.packager.domain.PackageRequest.MetadataSource;
 import com.quiltdata.edp.packager.domain.PhysicalKey;
@@ -13,7 +14,9 @@ import java.util.Optional;
 
 /**
  * The package's user metadata, from the one source the request names: its own {@code metadata},
- * a {@code metadata_uri} object, or the folder's metadata file; an EDP batch adds its {@code batch_id}.
+ * a {@code metadata_uri} object, or the folder's metadata file; over the stack's default fields for
+ * automatic packages ({@link PackageDefaults#under}); an EDP batch adds its {@code batch_id} unless
+ * a source set one (docs/adr/0109).
  */
 final class PackageMetadata {
     private final ObjectReader reader;
@@ -24,6 +27,10 @@ final class PackageMetadata {
 
     /** @param metadataFile the folder's metadata file, where the request leaves the choice to the folder */
     JsonNode of(PackageRequest request, Optional<PhysicalKey> metadataFile) {
+        return of(request, metadataFile, PackageDefaults.NONE);
+    }
+
+    JsonNode of(PackageRequest request, Optional<PhysicalKey> metadataFile, PackageDefaults defaults) {
         JsonNode meta;
         MetadataSource source = request.metadata();
         if (source instanceof MetadataSource.Given given) {
@@ -38,6 +45,7 @@ final class PackageMetadata {
         } else {
             meta = NullNode.instance;
         }
+        meta = defaults.under(meta);
         if (request.batchId().isPresent()) {
             ObjectNode withBatch = meta.isObject() ? (ObjectNode) meta : Json.MAPPER.createObjectNode();
             if (!withBatch.has("batch_id")) {

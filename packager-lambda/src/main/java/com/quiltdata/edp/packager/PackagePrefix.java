@@ -9,6 +9,7 @@ import com.quiltdata.edp.packager.domain.LogicalKeys;
 import com.quiltdata.edp.packager.domain.ManifestEntry;
 import com.quiltdata.edp.packager.domain.ManifestHeader;
 import com.quiltdata.edp.packager.domain.ManifestWriter;
+import com.quiltdata.edp.packager.domain.PackageDefaults;
 import com.quiltdata.edp.packager.domain.PhysicalKey;
 import com.quiltdata.edp.packager.domain.RegistryPointer;
 import com.quiltdata.edp.packager.port.ContentHasher;
@@ -85,6 +86,11 @@ public final class PackagePrefix {
     }
 
     public PackageOutcome run(PackageRequest request) {
+        return run(request, PackageDefaults.NONE);
+    }
+
+    /** @param defaults what the package gets where its folder says nothing (automatic packages) */
+    public PackageOutcome run(PackageRequest request, PackageDefaults defaults) {
         String reg = request.registry();
         if (request.batchId().isPresent()) {
             Optional<PackageRevision> interrupted = revisions.openWrite(request.batchId().get());
@@ -99,16 +105,21 @@ public final class PackagePrefix {
             }
         }
 
-        Listing listing = folders.list(request.bucket(), request.folder());
+        Listing listing = list(request, defaults);
         if (listing.listed() == 0 && request.namedObject().isPresent()
                 && folders.exists(request.bucket(), request.namedObject().get().key())) {
             PackageRequest objectsFolder = request.namedObject().get().request();
-            return packageListing(objectsFolder, folders.list(objectsFolder.bucket(), objectsFolder.folder()));
+            return packageListing(objectsFolder, list(objectsFolder, defaults), defaults);
         }
-        return packageListing(request, listing);
+        return packageListing(request, listing, defaults);
     }
 
-    private PackageOutcome packageListing(PackageRequest request, Listing listing) {
+    private Listing list(PackageRequest request, PackageDefaults defaults) {
+        return folders.list(request.bucket(), request.folder(), defaults.files().keySet(),
+                Optional.ofNullable(defaults.files().get(PackageDefaults.QUILT_IGNORE)));
+    }
+
+    private PackageOutcome packageListing(PackageRequest request, Listing listing, PackageDefaults defaults) {
         String reg = request.registry();
         if (listing.objects().isEmpty()) {
             String why = emptyReason(request, listing);
@@ -121,8 +132,9 @@ public final class PackagePrefix {
                 case PACKAGE -> LOG.info("packaging an empty folder, as asked", "source", request.sourceUri(), "reason", why);
             }
         }
-        JsonNode userMeta = metadata.of(request, listing.metadataFile().map(folders::location));
+        JsonNode userMeta = metadata.of(request, listing.metadataFile().map(folders::location), defaults);
         List<ManifestEntry> entries = request.shouldCopy() ? copy(request, listing.objects()) : hash(request.folder(), listing.objects());
+        entries.addAll(defaultFiles(defaults, listing));
         entries.sort(Comparator.comparing(ManifestEntry::logicalKey, LogicalKeys.WALK_ORDER));
 
         String message = request.message().orElse(null);
@@ -205,6 +217,20 @@ public final class PackagePrefix {
 
     private PhysicalKey location(ListedObject o) {
         return folders.location(o);
+    }
+
+    /** The default files the folder lacks, each an entry pointing at the default object's current version. */
+    private List<ManifestEntry> defaultFiles(PackageDefaults defaults, Listing listing) {
+        List<ManifestEntry> entries = new ArrayList<>();
+        defaults.files().forEach((logicalKey, location) -> {
+            if (listing.present().contains(logicalKey)) {
+                return;
+            }
+            ListedObject o = folders.object(location.bucket(), location.key()).orElseThrow(() -> new RejectedException(
+                    "the default " + logicalKey + " " + location.toUrl() + " does not exist"));
+            entries.add(ManifestEntry.of(logicalKey, location(o), o.size(), hasher.checksum(o)));
+        });
+        return entries;
     }
 
     private List<ManifestEntry> hash(String folder, List<ListedObject> objects) {
