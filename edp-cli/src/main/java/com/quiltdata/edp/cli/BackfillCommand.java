@@ -2,6 +2,7 @@ package com.quiltdata.edp.cli;
 
 import com.quiltdata.edp.config.BucketSettings;
 import com.quiltdata.edp.domain.PrefixRule;
+import com.quiltdata.edp.domain.S3Url;
 import com.quiltdata.edp.json.Json;
 import com.quiltdata.edp.observe.Metrics;
 import com.quiltdata.edp.postgres.Database;
@@ -63,9 +64,9 @@ public final class BackfillCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String[] bp = S3Options.bucketAndPrefix(url, "backfill");
-        String bucket = bp[0];
-        String prefix = bp[1];
+        S3Url source = S3Options.bucketAndPrefix(url, "backfill");
+        String bucket = source.bucket();
+        String prefix = source.decodedPath();
         CliEnvironment env = CliEnvironment.current();
         PrefixRule rule = env.with(CliEnvironment.flags("BUCKET_PREFIX_DEPTH", depth, "BUCKET_IGNORE_PREFIXES", ignores))
                 .read(BucketSettings::prefixRule, "--depth is 1 to 100, as the stack allows; --ignore takes globs such as raw/* or **/*.tmp");
@@ -76,8 +77,9 @@ public final class BackfillCommand implements Callable<Integer> {
         long stored = 0;
         long ignored = 0;
         try (Database db = login.database(); S3Client s3 = aws.s3()) {
-            ObjectEventRecorder recorder = StoreWiring.of(new BucketSettings(List.of(bucket), rule), db, clock,
-                    new Metrics("cli", clock, line -> { })).recorder();
+            ObjectEventRecorder recorder = StoreWiring.of(new BucketSettings(List.of(bucket), rule), db, clock, line -> { })
+                    .recorder();
+            Metrics discarded = new Metrics("cli", clock, line -> { });
             try {
                 for (ListObjectsV2Response page : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix).maxKeys(PAGE))) {
                     List<S3Object> objects = page.contents();
@@ -92,7 +94,7 @@ public final class BackfillCommand implements Callable<Integer> {
                         }
                     }
                     if (!messages.isEmpty()) {
-                        ObjectEventRecorder.Outcome outcome = recorder.record(messages);
+                        ObjectEventRecorder.Outcome outcome = recorder.record(messages, discarded);
                         if (!outcome.failedMessageIds().isEmpty()) {
                             throw new IllegalStateException(outcome.failedMessageIds().size() + " objects could not be recorded; run it again");
                         }

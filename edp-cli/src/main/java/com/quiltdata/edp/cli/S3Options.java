@@ -2,6 +2,7 @@ package com.quiltdata.edp.cli;
 
 import com.quiltdata.edp.aws.AwsClients;
 import com.quiltdata.edp.config.AwsSettings;
+import com.quiltdata.edp.domain.S3Url;
 import com.quiltdata.edp.observe.Bounded;
 import java.net.URI;
 import java.util.Optional;
@@ -37,14 +38,23 @@ public final class S3Options {
         return AwsClients.configure(SqsClient.builder().httpClient(AwsClients.httpClient()), region(), endpoint()).build();
     }
 
-    /** Splits {@code s3://bucket/prefix} into bucket and prefix (which may be empty). */
-    public static String[] bucketAndPrefix(String url, String command) {
-        if (url == null || !url.startsWith("s3://") || url.length() <= 5 || url.charAt(5) == '/') {
+    /**
+     * Reads {@code s3://bucket/prefix} as package requests read {@code source_prefix} ({@link S3Url}):
+     * the prefix ({@link S3Url#decodedPath}, which may be empty) percent-decoded. A query has no meaning
+     * in a prefix and is refused rather than dropped.
+     */
+    public static S3Url bucketAndPrefix(String url, String command) {
+        S3Url parsed;
+        try {
+            parsed = S3Url.split(url);
+        } catch (IllegalArgumentException e) {
             throw new UsageException("expected s3://bucket/prefix, got " + Bounded.quoted(url),
                     "for example: edp " + command + " s3://my-bucket/lab/run-7/");
         }
-        String rest = url.substring(5);
-        int slash = rest.indexOf('/');
-        return slash < 0 ? new String[] {rest, ""} : new String[] {rest.substring(0, slash), rest.substring(slash + 1)};
+        if (!parsed.parameters().isEmpty()) {
+            throw new UsageException("a prefix takes no ?query, got " + Bounded.quoted(url),
+                    "s3:// URLs are percent-encoded as quilt3 reads them: write a ? in a key as %3F");
+        }
+        return parsed;
     }
 }

@@ -54,4 +54,21 @@ class BackfillCommandTest {
                 status.err());
         assertTrue(status.out().contains("lab/run-1/") && status.out().contains("quiet: no activity for 5m"), status.out());
     }
+
+    @Test
+    void shouldReadAPercentEncodedPrefixAsPackageRequestsDo() {
+        // Given objects under a folder whose name has a space, and the URL a package request would use for it
+        TestDatabase db = TestDatabase.create();
+        s3.createBucket("backfill-encoded", false);
+        s3.client().putObject(r -> r.bucket("backfill-encoded").key("lab one/run-1/a.csv"), RequestBody.fromString("a"));
+        s3.client().putObject(r -> r.bucket("backfill-encoded").key("lab%20one/decoy.csv"), RequestBody.fromString("not it"));
+        // When backfill is given that URL
+        CapturedTerminal run = new CapturedTerminal();
+        assertEquals(0, run.run("backfill", "s3://backfill-encoded/lab%20one/", "--endpoint-url", s3.endpoint().toString(),
+                "--jdbc-url", db.jdbcUrl(), "--db-user", db.user(), "--db-password", db.password()), run.err());
+        // Then it lists the decoded folder (the old literal reading listed the key that merely spells the escape)
+        assertTrue(run.out().contains("1 objects listed, 1 recorded"), run.out());
+        assertEquals(1, db.scalar("SELECT count(*) FROM object_state WHERE object_key = 'lab one/run-1/a.csv'"));
+        assertEquals(0, db.scalar("SELECT count(*) FROM object_state WHERE object_key = 'lab%20one/decoy.csv'"));
+    }
 }

@@ -12,6 +12,8 @@ import java.util.function.Consumer;
 /**
  * SQS → ready batches processed, for container-image deployments. Each message succeeds or fails on
  * its own (partial batch response); the event source mapping needs {@code ReportBatchItemFailures}.
+ * It only translates; {@link MessageProcessor} decides. Like every SQS handler it makes one
+ * {@link Metrics} per invocation and flushes it once, whatever happens.
  */
 public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     private final MessageProcessor messages;
@@ -29,14 +31,17 @@ public final class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatch
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         Metrics metrics = new Metrics("processor", messages.clock(), metricsSink);
-        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
-        for (SQSEvent.SQSMessage message : event.getRecords() == null ? List.<SQSEvent.SQSMessage>of() : event.getRecords()) {
-            String receiveCount = message.getAttributes() == null ? null : message.getAttributes().get("ApproximateReceiveCount");
-            if (!messages.handle(message.getMessageId(), message.getBody(), receiveCount, metrics)) {
-                failures.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(message.getMessageId()).build());
+        try {
+            List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+            for (SQSEvent.SQSMessage message : event.getRecords() == null ? List.<SQSEvent.SQSMessage>of() : event.getRecords()) {
+                String receiveCount = message.getAttributes() == null ? null : message.getAttributes().get("ApproximateReceiveCount");
+                if (!messages.handle(message.getMessageId(), message.getBody(), receiveCount, metrics)) {
+                    failures.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(message.getMessageId()).build());
+                }
             }
+            return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+        } finally {
+            metrics.flush();
         }
-        metrics.flush();
-        return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
     }
 }

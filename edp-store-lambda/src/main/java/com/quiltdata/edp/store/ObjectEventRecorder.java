@@ -34,23 +34,24 @@ public final class ObjectEventRecorder {
     private final BucketSettings settings;
     private final ObjectEventStore store;
     private final Clock clock;
-    private final Metrics metrics;
     private final Optional<ImmediateTick> immediateTick;
 
     /** What it takes to announce on the commit that made a batch ready: the rule, and whom to ask. */
     public record ImmediateTick(ReadyOnCommit rule, ImmediateAnnouncer announcer) {}
 
-    public ObjectEventRecorder(BucketSettings settings, ObjectEventStore store, Clock clock, Metrics metrics) {
-        this(settings, store, clock, metrics, Optional.empty());
+    public ObjectEventRecorder(BucketSettings settings, ObjectEventStore store, Clock clock) {
+        this(settings, store, clock, Optional.empty());
     }
 
-    public ObjectEventRecorder(BucketSettings settings, ObjectEventStore store, Clock clock, Metrics metrics,
-            Optional<ImmediateTick> immediateTick) {
+    public ObjectEventRecorder(BucketSettings settings, ObjectEventStore store, Clock clock, Optional<ImmediateTick> immediateTick) {
         this.settings = settings;
         this.store = store;
         this.clock = clock;
-        this.metrics = metrics;
         this.immediateTick = immediateTick;
+    }
+
+    public Clock clock() {
+        return clock;
     }
 
     /** One SQS message: its id and its body. */
@@ -59,7 +60,8 @@ public final class ObjectEventRecorder {
     /** The message ids to report as batch item failures, and what was recorded. */
     public record Outcome(List<String> failedMessageIds, ObjectEventStore.Recorded recorded, int ignored) {}
 
-    public Outcome record(List<Message> messages) {
+    /** @param metrics the receiver's, flushed by it once per invocation */
+    public Outcome record(List<Message> messages, Metrics metrics) {
         Instant arrivedAt = clock.instant();
         Set<String> failed = new LinkedHashSet<>();
         List<Carried> placed = new ArrayList<>();
@@ -95,7 +97,7 @@ public final class ObjectEventRecorder {
         ObjectEventStore.Recorded recorded = attempts.recorded;
         int madeReady = immediateTick.map(t -> t.rule().countMadeReady(recorded.grown())).orElse(0);
         if (madeReady > 0) {
-            requestTick(immediateTick.get().announcer(), madeReady);
+            requestTick(immediateTick.get().announcer(), madeReady, metrics);
         }
         metrics.count("EventsStored", recorded.stored())
                 .count("EventsDuplicate", recorded.duplicates())
@@ -109,7 +111,7 @@ public final class ObjectEventRecorder {
     }
 
     /** One request per SQS batch, however many batches became ready: the tick takes them all. */
-    private void requestTick(ImmediateAnnouncer announcer, int madeReady) {
+    private void requestTick(ImmediateAnnouncer announcer, int madeReady, Metrics metrics) {
         try {
             announcer.requestTick();
             metrics.count("ImmediateTicksRequested", 1);

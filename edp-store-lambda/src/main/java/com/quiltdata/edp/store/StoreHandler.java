@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.quiltdata.edp.observe.Metrics;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The store Lambda: an SQS batch of S3 EventBridge events in, batch item failures out. It only
@@ -13,7 +14,7 @@ import java.util.List;
  */
 public final class StoreHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     private final ObjectEventRecorder recorder;
-    private final Metrics metrics;
+    private final Consumer<String> metricsSink;
 
     /** Used by the Lambda runtime: configuration from the environment, validated here, at cold start. */
     public StoreHandler() {
@@ -22,20 +23,24 @@ public final class StoreHandler implements RequestHandler<SQSEvent, SQSBatchResp
 
     public StoreHandler(StoreWiring wiring) {
         this.recorder = wiring.recorder();
-        this.metrics = wiring.metrics();
+        this.metricsSink = wiring.metricsSink();
     }
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        List<SQSEvent.SQSMessage> records = event.getRecords() == null ? List.of() : event.getRecords();
-        List<ObjectEventRecorder.Message> messages =
-                records.stream().map(m -> new ObjectEventRecorder.Message(m.getMessageId(), m.getBody())).toList();
-        ObjectEventRecorder.Outcome outcome = recorder.record(messages);
-        metrics.flush();
-        return SQSBatchResponse.builder()
-                .withBatchItemFailures(outcome.failedMessageIds().stream()
-                        .map(id -> SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(id).build())
-                        .toList())
-                .build();
+        Metrics metrics = new Metrics("store", recorder.clock(), metricsSink);
+        try {
+            List<SQSEvent.SQSMessage> records = event.getRecords() == null ? List.of() : event.getRecords();
+            List<ObjectEventRecorder.Message> messages =
+                    records.stream().map(m -> new ObjectEventRecorder.Message(m.getMessageId(), m.getBody())).toList();
+            ObjectEventRecorder.Outcome outcome = recorder.record(messages, metrics);
+            return SQSBatchResponse.builder()
+                    .withBatchItemFailures(outcome.failedMessageIds().stream()
+                            .map(id -> SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(id).build())
+                            .toList())
+                    .build();
+        } finally {
+            metrics.flush();
+        }
     }
 }

@@ -5,7 +5,6 @@ import com.quiltdata.edp.aws.Databases;
 import com.quiltdata.edp.config.BucketSettings;
 import com.quiltdata.edp.config.DatabaseSettings;
 import com.quiltdata.edp.config.Env;
-import com.quiltdata.edp.observe.Metrics;
 import com.quiltdata.edp.postgres.Database;
 import com.quiltdata.edp.store.lambda.LambdaImmediateAnnouncer;
 import com.quiltdata.edp.store.postgres.JdbcObjectEventStore;
@@ -13,10 +12,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 
-/** Builds the store function from its settings; the only place that reads the environment. */
-public record StoreWiring(BucketSettings buckets, Database database, ObjectEventRecorder recorder, Metrics metrics) {
+/**
+ * Builds the store function from its settings; the only place that reads the environment.
+ *
+ * @param metricsSink where each invocation's metrics line goes (stdout in Lambda)
+ */
+public record StoreWiring(BucketSettings buckets, Database database, ObjectEventRecorder recorder, Consumer<String> metricsSink) {
     /**
      * An asynchronous invoke answers in tens of milliseconds; past this the store gives up and
      * leaves the batch to the scheduled tick rather than hold its SQS batch.
@@ -35,18 +39,18 @@ public record StoreWiring(BucketSettings buckets, Database database, ObjectEvent
         env.validate();
         Optional<ObjectEventRecorder.ImmediateTick> immediate = announce.emitFunctionArn()
                 .map(arn -> new ObjectEventRecorder.ImmediateTick(announce.rule(), new LambdaImmediateAnnouncer(lambda(announce), arn)));
-        return of(buckets, Databases.connect(db, vars.get("AWS_REGION")), clock, Metrics.toStdout("store", clock), immediate);
+        return of(buckets, Databases.connect(db, vars.get("AWS_REGION")), clock, System.out::println, immediate);
     }
 
-    public static StoreWiring of(BucketSettings buckets, Database database, Clock clock, Metrics metrics) {
-        return of(buckets, database, clock, metrics, Optional.empty());
+    public static StoreWiring of(BucketSettings buckets, Database database, Clock clock, Consumer<String> metricsSink) {
+        return of(buckets, database, clock, metricsSink, Optional.empty());
     }
 
     /** Puts the parts together; tests pass their own immediate-tick request (or none). */
-    public static StoreWiring of(BucketSettings buckets, Database database, Clock clock, Metrics metrics,
+    public static StoreWiring of(BucketSettings buckets, Database database, Clock clock, Consumer<String> metricsSink,
             Optional<ObjectEventRecorder.ImmediateTick> immediateTick) {
-        ObjectEventRecorder recorder = new ObjectEventRecorder(buckets, new JdbcObjectEventStore(database), clock, metrics, immediateTick);
-        return new StoreWiring(buckets, database, recorder, metrics);
+        ObjectEventRecorder recorder = new ObjectEventRecorder(buckets, new JdbcObjectEventStore(database), clock, immediateTick);
+        return new StoreWiring(buckets, database, recorder, metricsSink);
     }
 
     public static LambdaClient lambda(ImmediateAnnounceSettings settings) {

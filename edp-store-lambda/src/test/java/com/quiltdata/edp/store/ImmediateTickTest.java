@@ -47,7 +47,7 @@ class ImmediateTickTest {
         Env env = new Env(Map.of("BUCKET_NAMES", Events.BUCKET, "BUCKET_PREFIX_DEPTH", "2"));
         BucketSettings buckets = BucketSettings.from(env);
         env.validate();
-        return new StoreHandler(StoreWiring.of(buckets, db.database(), clock, new Metrics("store", clock, emf::add),
+        return new StoreHandler(StoreWiring.of(buckets, db.database(), clock, emf::add,
                 Optional.of(new ObjectEventRecorder.ImmediateTick(new ReadyOnCommit(3, List.of("_SUCCESS")), announcer))));
     }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.quiltdata.edp.config.BucketSettings;
 import com.quiltdata.edp.config.Env;
-import com.quiltdata.edp.observe.Metrics;
 import com.quiltdata.edp.testing.MutableClock;
 import com.quiltdata.edp.testing.TestDatabase;
 import java.time.Instant;
@@ -34,7 +33,7 @@ class RejectedRecordsTest {
         Env env = new Env(Map.of("BUCKET_NAMES", Events.BUCKET, "BUCKET_PREFIX_DEPTH", "2"));
         BucketSettings buckets = BucketSettings.from(env);
         env.validate();
-        handler = new StoreHandler(StoreWiring.of(buckets, db.database(), clock, new Metrics("store", clock, line -> {})));
+        handler = new StoreHandler(StoreWiring.of(buckets, db.database(), clock, line -> { }));
     }
 
     static String valid(int i) {

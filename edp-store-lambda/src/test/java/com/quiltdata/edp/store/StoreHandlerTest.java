@@ -7,7 +7,6 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.quiltdata.edp.config.BucketSettings;
 import com.quiltdata.edp.config.Env;
-import com.quiltdata.edp.observe.Metrics;
 import com.quiltdata.edp.postgres.Database;
 import com.quiltdata.edp.testing.MutableClock;
 import com.quiltdata.edp.testing.SampleEvents;
@@ -34,7 +33,7 @@ class StoreHandlerTest {
                 "BUCKET_IGNORE_PREFIXES", "**/tmp"));
         BucketSettings buckets = BucketSettings.from(env);
         env.validate();
-        return new StoreHandler(StoreWiring.of(buckets, database, clock, new Metrics("store", clock, emf::add)));
+        return new StoreHandler(StoreWiring.of(buckets, database, clock, emf::add));
     }
 
     static SQSEvent sqs(String... bodies) {

@@ -140,6 +140,36 @@ public final class MotoServer implements AutoCloseable {
         return send("PUT", pathAndQuery, "application/json", body);
     }
 
+    /**
+     * Calls moto's Lambda REST API (which no SDK client here speaks) and returns the body; moto picks
+     * the service from the credential scope of the Authorization header, which it does not check.
+     */
+    public String lambdaApi(String method, String path, String jsonBody) {
+        try {
+            HttpURLConnection connection = (HttpURLConnection) endpoint().resolve(path).toURL().openConnection();
+            connection.setRequestMethod(method);
+            connection.setConnectTimeout(5_000);
+            connection.setReadTimeout(30_000);
+            connection.setRequestProperty("Authorization", "AWS4-HMAC-SHA256 Credential=testing/20260101/" + REGION.id()
+                    + "/lambda/aws4_request, SignedHeaders=host, Signature=0");
+            if (jsonBody != null) {
+                connection.setDoOutput(true);
+                connection.setRequestProperty("Content-Type", "application/json");
+                connection.getOutputStream().write(jsonBody.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            int status = connection.getResponseCode();
+            String body = new String((status < 400 ? connection.getInputStream() : connection.getErrorStream()).readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            connection.disconnect();
+            if (status >= 400) {
+                throw new IllegalStateException(method + " " + path + ": HTTP " + status + " " + body);
+            }
+            return body;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private int post(String pathAndQuery, byte[] body) {
         return send("POST", pathAndQuery, "application/json", body);
     }

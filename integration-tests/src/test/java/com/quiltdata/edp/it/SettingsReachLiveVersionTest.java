@@ -50,6 +50,11 @@ class SettingsReachLiveVersionTest {
         changes.put("PackageReadyDelay", "30");
         changes.put("QuiltCatalogUrl", "https://quilt.example.com");
         changes.put("PackageRegistry", "edp-processed");
+        changes.put("AutomaticPackageMessage", "Nightly import");
+        changes.put("AutomaticPackageMetadata", "{\"Author\": \"EDP\"}");
+        changes.put("AutomaticPackageWorkflow", "alpha");
+        changes.put("AutomaticPackageReadme", "s3://edp-config/edp/README.md");
+        changes.put("AutomaticPackageQuiltIgnore", "s3://edp-config/edp/quiltignore");
         changes.put("EventBusName", "quilt-edp-2");
         changes.put("DBUser", "edp_admin");
         changes.put("FileGatewayShareArn", "arn:aws:storagegateway:us-east-1:123456789012:share/share-ABC12345");

@@ -303,6 +303,64 @@ class TemplateChecksTest {
     }
 
     @Test
+    void registryRevisionsRuleSendsEveryRegistrysPointerEventsToThePackagerQueue() {
+        // ADR 0111: revisions anyone writes to the monitored bucket's registry (and PackageRegistry's) are announced
+        JsonNode pointer = json(SampleEvents.load("s3-object-created-registry-pointer"));
+        EventRouter monitored = new EventRouter(template, Map.of("BucketName", "edp-demo-bucket"), Map.of());
+        assertEquals(List.of("BucketEventsRule", "RegistryRevisionsRule"), monitored.matchingRules(EventRouter.DEFAULT_BUS, pointer),
+                "the store gets it too, and ignores .quilt/ keys");
+        ObjectNode manifest = pointer.deepCopy();
+        ((ObjectNode) manifest.path("detail").path("object")).put("key", ".quilt/packages/" + "a".repeat(64));
+        assertEquals(List.of("BucketEventsRule"), monitored.matchingRules(EventRouter.DEFAULT_BUS, manifest), "manifests are not revisions");
+        ObjectNode deleted = ((ObjectNode) pointer.deepCopy()).put("detail-type", "Object Deleted");
+        assertEquals(List.of("BucketEventsRule"), monitored.matchingRules(EventRouter.DEFAULT_BUS, deleted), "a deleted revision announces nothing");
+        ObjectNode lookAlike = pointer.deepCopy();
+        ((ObjectNode) lookAlike.path("detail").path("object")).put("key", "lab/.quilt/named_packages/a/b/1700000000");
+        assertEquals(List.of("BucketEventsRule"), monitored.matchingRules(EventRouter.DEFAULT_BUS, lookAlike), "the registry is at the bucket root");
+
+        ObjectNode inRegistry = pointer.deepCopy();
+        ((ObjectNode) inRegistry.path("detail").path("bucket")).put("name", "edp-processed");
+        assertEquals(List.of(), monitored.matchingRules(EventRouter.DEFAULT_BUS, inRegistry), "no PackageRegistry: only the monitored bucket");
+        EventRouter withRegistry = new EventRouter(template, Map.of("BucketName", "edp-demo-bucket", "PackageRegistry", "edp-processed"), Map.of());
+        assertEquals(List.of("RegistryRevisionsRule"), withRegistry.matchingRules(EventRouter.DEFAULT_BUS, inRegistry));
+        assertEquals(List.of("BucketEventsRule", "RegistryRevisionsRule"), withRegistry.matchingRules(EventRouter.DEFAULT_BUS, pointer));
+
+        // to the packager queue, which admits the rule by its name (its DLQ too), with the reads the packager needs
+        CloudFormationTemplate.EventRule rule = template.rule("RegistryRevisionsRule");
+        assertTrue(rule.onDefaultBus(), "S3 sends its events to the default bus");
+        assertEquals("PackagerQueue", rule.targets().get(0).arn().path("Fn::GetAtt").path(0).asText());
+        assertEquals("PackagerDeadLetterQueue", rule.targets().get(0).raw().path("DeadLetterConfig").path("Arn").path("Fn::GetAtt").path(0).asText());
+        String name = template.resource("RegistryRevisionsRule").path("Properties").path("Name").path("Fn::Sub").asText();
+        assertEquals("${AWS::StackName}-registry-revisions", name);
+        List<String> admitted = new ArrayList<>();
+        for (JsonNode statement : template.resource("PackagerQueuePolicy").path("Properties").path("PolicyDocument").path("Statement")) {
+            if ("ReadyEventsFromRule".equals(statement.path("Sid").asText())) {
+                statement.path("Condition").path("ArnEquals").path("aws:SourceArn").forEach(a -> admitted.add(a.path("Fn::Sub").asText()));
+                assertEquals(2, statement.path("Resource").size(), "the queue and its DLQ");
+            }
+        }
+        assertTrue(admitted.contains("arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/" + name), admitted.toString());
+        assertTrue(reads("PackagerRole", "arn:${AWS::Partition}:s3:::${BucketName}/*"), "the packager reads the monitored bucket's pointers and manifests");
+        assertTrue(reads("PackagerRegistryPolicy", "arn:${AWS::Partition}:s3:::${PackageRegistry}/.quilt/*"), "and PackageRegistry's");
+    }
+
+    /** True when the role's (or policy's) statements allow s3:GetObject and s3:GetObjectVersion on exactly this resource. */
+    private boolean reads(String logicalId, String resource) {
+        JsonNode properties = template.resource(logicalId).path("Properties");
+        JsonNode document = properties.has("Policies") ? properties.path("Policies").path(0).path("PolicyDocument") : properties.path("PolicyDocument");
+        for (JsonNode statement : document.path("Statement")) {
+            List<String> actions = texts(statement.path("Action"));
+            JsonNode r = statement.path("Resource");
+            List<String> resources = new ArrayList<>();
+            (r.isArray() ? r : JsonNodeFactory.instance.arrayNode().add(r)).forEach(x -> resources.add(x.path("Fn::Sub").asText(x.asText())));
+            if (actions.contains("s3:GetObject") && actions.contains("s3:GetObjectVersion") && resources.contains(resource)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
     void theRegistryOfAutomaticPackagesGetsOnlyRegistryWrites() {
         JsonNode policy = template.resource("PackagerRegistryPolicy");
         assertEquals("HasPackageRegistry", policy.path("Condition").asText());
@@ -318,6 +376,23 @@ class TemplateChecksTest {
         assertEquals(List.of(registry + S3PackageRegistry.PACKAGES + "*", registry + S3PackageRegistry.NAMED + "*"), putObject);
         assertTrue(template.condition("HasExtraRegistries", Map.of("BucketName", "raw", "ExtraRegistries", "a,b")));
         assertFalse(template.condition("HasExtraRegistries", Map.of("BucketName", "raw")));
+    }
+
+    @Test
+    void theDefaultFilesOfAutomaticPackagesAreOnlyReadAndOnlyWhenSet() {
+        for (String file : List.of("Readme", "QuiltIgnore")) {
+            JsonNode policy = template.resource("PackagerDefault" + file + "Policy");
+            String condition = "HasAutomaticPackage" + file;
+            assertEquals(condition, policy.path("Condition").asText());
+            assertTrue(template.condition(condition, Map.of("BucketName", "raw", "AutomaticPackage" + file, "s3://cfg/edp/x")));
+            assertFalse(template.condition(condition, Map.of("BucketName", "raw")), "off by default: no grant");
+            List<String> actions = new ArrayList<>();
+            for (JsonNode statement : policy.path("Properties").path("PolicyDocument").path("Statement")) {
+                actions.addAll(texts(statement.path("Action")));
+            }
+            assertEquals(List.of("s3:ListBucket", "s3:ListBucketVersions", "s3:GetObject", "s3:GetObjectVersion",
+                    "s3:GetObjectAttributes", "s3:GetObjectVersionAttributes"), actions, file + ": read only");
+        }
     }
 
     @Test

@@ -126,6 +126,55 @@ class TemplateDeploysOnMotoTest {
     }
 
     @Test
+    void revisionPointersOfTheMonitoredBucketAndTheRegistryReachThePackagerQueue() throws Exception {
+        // Given a stack whose automatic packages go to another registry, and three buckets sending events
+        EdpStack.Deployment stack = EdpStack.deploy(moto, "edp-pointers", Map.of(
+                "BucketName", "edp-pointers-data", "PackageRegistry", "edp-pointers-processed"));
+        try (S3Client s3 = moto.s3(); SqsClient sqs = moto.client(SqsClient.builder())) {
+            for (String bucket : List.of("edp-pointers-data", "edp-pointers-processed", "edp-pointers-other")) {
+                s3.createBucket(b -> b.bucket(bucket));
+                moto.enableEventBridgeNotifications(bucket);
+            }
+            String top = "c".repeat(64);
+            // moto runs a queue's event source mapping on each message it receives, and with no Docker to run
+            // the function it can take the first message with it: switch the packager's mapping off here
+            int switchedOff = 0;
+            for (JsonNode mapping : MAPPER.readTree(moto.lambdaApi("GET", "/2015-03-31/event-source-mappings/", null)).path("EventSourceMappings")) {
+                if (mapping.path("EventSourceArn").asText().equals(stack.output("PackagerQueueArn"))) {
+                    moto.lambdaApi("PUT", "/2015-03-31/event-source-mappings/" + mapping.path("UUID").asText(), "{\"Enabled\": false}");
+                    switchedOff++;
+                }
+            }
+            assertEquals(1, switchedOff, "the packager's event source mapping");
+
+            // When quilt3 pushes a revision to each (manifest, timestamp pointer, latest), and a data file arrives
+            for (String bucket : List.of("edp-pointers-data", "edp-pointers-processed", "edp-pointers-other")) {
+                s3.putObject(b -> b.bucket(bucket).key(".quilt/packages/" + top), RequestBody.fromString("{\"version\": \"v0\"}\n"));
+                s3.putObject(b -> b.bucket(bucket).key(".quilt/named_packages/lab/run-7/1700000000"), RequestBody.fromString(top));
+                s3.putObject(b -> b.bucket(bucket).key(".quilt/named_packages/lab/run-7/latest"), RequestBody.fromString(top));
+            }
+            s3.putObject(b -> b.bucket("edp-pointers-data").key("lab/run-7/a.csv"), RequestBody.fromString("a"));
+
+            // Then the packager queue holds the pointer events of the monitored bucket and the registry only
+            List<JsonNode> received = receive(sqs, stack.output("PackagerQueueUrl"), 4);
+            List<String> seen = new ArrayList<>();
+            for (JsonNode event : received) {
+                seen.add(event.path("detail").path("bucket").path("name").asText() + "/" + event.path("detail").path("object").path("key").asText());
+            }
+            assertEquals(List.of("edp-pointers-data/.quilt/named_packages/lab/run-7/1700000000", "edp-pointers-data/.quilt/named_packages/lab/run-7/latest",
+                    "edp-pointers-processed/.quilt/named_packages/lab/run-7/1700000000", "edp-pointers-processed/.quilt/named_packages/lab/run-7/latest"),
+                    seen.stream().sorted().toList());
+            // and the packager reads each timestamp pointer as a revision to record, each latest as nothing to do
+            for (JsonNode event : received) {
+                ParsedMessage parsed = RequestParser.parse(event.toString());
+                boolean timestamp = event.path("detail").path("object").path("key").asText().endsWith("/1700000000");
+                assertEquals(timestamp, parsed.pointer().isPresent(), event.toString());
+                assertTrue(parsed.request().isEmpty(), event.toString());
+            }
+        }
+    }
+
+    @Test
     void aUsersOwnRuleWithAnInputTransformerReachesThePackagerQueue() throws Exception {
         // Given a deployed stack, and the docs' recipe: the user's own rule on the default bus turning
         // each manifest.json written under incoming/ into {"uri": ...} for the packager queue

@@ -1,36 +1,29 @@
 package com.quiltdata.edp.packager;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.quiltdata.edp.json.Json;
 import com.quiltdata.edp.observe.Log;
+import com.quiltdata.edp.packager.FolderListing.Listing;
 import com.quiltdata.edp.packager.domain.Checksum;
 import com.quiltdata.edp.packager.domain.LogicalKeys;
 import com.quiltdata.edp.packager.domain.ManifestEntry;
 import com.quiltdata.edp.packager.domain.ManifestHeader;
 import com.quiltdata.edp.packager.domain.ManifestWriter;
+import com.quiltdata.edp.packager.domain.PackageDefaults;
 import com.quiltdata.edp.packager.domain.PhysicalKey;
-import com.quiltdata.edp.packager.domain.QuiltIgnore;
+import com.quiltdata.edp.packager.domain.RegistryPointer;
 import com.quiltdata.edp.packager.port.ContentHasher;
 import com.quiltdata.edp.packager.port.ListedObject;
 import com.quiltdata.edp.packager.port.Notifier;
 import com.quiltdata.edp.packager.port.ObjectCopier;
 import com.quiltdata.edp.packager.port.ObjectLister;
 import com.quiltdata.edp.packager.port.ObjectReader;
-import com.quiltdata.edp.packager.port.ObjectReader.StoredText;
 import com.quiltdata.edp.packager.port.PackageRegistry;
 import com.quiltdata.edp.packager.port.PackageRevision;
 import com.quiltdata.edp.packager.port.RevisionStore;
 import com.quiltdata.edp.packager.domain.PackageRequest;
-import com.quiltdata.edp.packager.domain.PackageRequest.MetadataSource;
 import com.quiltdata.edp.packager.domain.RequestParser;
 import com.quiltdata.edp.packager.domain.Workflows;
-import java.io.BufferedOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,9 +39,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.function.Function;
 
 /**
- * The use case: list the folder's current objects, get their checksums, build the manifest and
- * its top hash, validate the workflow, write the revision to the registry, record it and notify.
- * An unchanged top hash or an already packaged batch writes nothing new.
+ * The use case: list the folder's current objects ({@link FolderListing}), get their checksums,
+ * take the metadata ({@link PackageMetadata}), validate the workflow, write the manifest and its top
+ * hash ({@link ManifestFile}), write the revision to the registry, record it and notify. An
+ * unchanged top hash or an already packaged batch writes nothing new.
  */
 public final class PackagePrefix {
     public static final String METADATA_FILE = "quilt_metadata.json";
@@ -56,10 +50,10 @@ public final class PackagePrefix {
     static final int MAX_METADATA_BYTES = ManifestWriter.MAX_LINE_BYTES;
     private static final Log LOG = Log.of("packager");
 
-    private final ObjectLister lister;
+    private final FolderListing folders;
+    private final PackageMetadata metadata;
     private final ContentHasher hasher;
     private final ObjectCopier copier;
-    private final ObjectReader reader;
     private final PackageRegistry registry;
     private final RevisionStore revisions;
     private final Notifier notifier;
@@ -67,14 +61,15 @@ public final class PackagePrefix {
     private final Clock clock;
     private final Duration readyDelay;
     private final Path tempDir;
+    private final ObjectReader reader;
 
     public PackagePrefix(ObjectLister lister, ContentHasher hasher, ObjectCopier copier, ObjectReader reader,
             PackageRegistry registry, RevisionStore revisions, Notifier notifier, ExecutorService workers, Clock clock,
             Duration readyDelay, Path tempDir) {
-        this.lister = lister;
+        this.folders = new FolderListing(lister, reader);
+        this.metadata = new PackageMetadata(reader);
         this.hasher = hasher;
         this.copier = copier;
-        this.reader = reader;
         this.registry = registry;
         this.revisions = revisions;
         this.notifier = notifier;
@@ -82,9 +77,20 @@ public final class PackagePrefix {
         this.clock = clock;
         this.readyDelay = readyDelay;
         this.tempDir = tempDir;
+        this.reader = reader;
+    }
+
+    /** The use case that records revisions others write to the same registries, over the same adapters. */
+    public RecordRegistryRevision registryRevisions() {
+        return new RecordRegistryRevision(reader, registry, revisions, clock, readyDelay);
     }
 
     public PackageOutcome run(PackageRequest request) {
+        return run(request, PackageDefaults.NONE);
+    }
+
+    /** @param defaults what the package gets where its folder says nothing (automatic packages) */
+    public PackageOutcome run(PackageRequest request, PackageDefaults defaults) {
         String reg = request.registry();
         if (request.batchId().isPresent()) {
             Optional<PackageRevision> interrupted = revisions.openWrite(request.batchId().get());
@@ -99,17 +105,23 @@ public final class PackagePrefix {
             }
         }
 
-        Listing listing = list(request);
-        if (listing.listed == 0 && request.namedObject().isPresent() && exists(request.bucket(), request.namedObject().get().key())) {
+        Listing listing = list(request, defaults);
+        if (listing.listed() == 0 && request.namedObject().isPresent()
+                && folders.exists(request.bucket(), request.namedObject().get().key())) {
             PackageRequest objectsFolder = request.namedObject().get().request();
-            return packageListing(objectsFolder, list(objectsFolder));
+            return packageListing(objectsFolder, list(objectsFolder, defaults), defaults);
         }
-        return packageListing(request, listing);
+        return packageListing(request, listing, defaults);
     }
 
-    private PackageOutcome packageListing(PackageRequest request, Listing listing) {
+    private Listing list(PackageRequest request, PackageDefaults defaults) {
+        return folders.list(request.bucket(), request.folder(), defaults.files().keySet(),
+                Optional.ofNullable(defaults.files().get(PackageDefaults.QUILT_IGNORE)));
+    }
+
+    private PackageOutcome packageListing(PackageRequest request, Listing listing, PackageDefaults defaults) {
         String reg = request.registry();
-        if (listing.objects.isEmpty()) {
+        if (listing.objects().isEmpty()) {
             String why = emptyReason(request, listing);
             switch (request.whenEmpty()) {
                 case REJECT -> throw new RejectedException(why + "; to package an empty folder on purpose, send \""
@@ -120,8 +132,9 @@ public final class PackagePrefix {
                 case PACKAGE -> LOG.info("packaging an empty folder, as asked", "source", request.sourceUri(), "reason", why);
             }
         }
-        JsonNode userMeta = metadata(request, listing);
-        List<ManifestEntry> entries = request.shouldCopy() ? copy(request, listing.objects) : hash(request.folder(), listing.objects);
+        JsonNode userMeta = metadata.of(request, listing.metadataFile().map(folders::location), defaults);
+        List<ManifestEntry> entries = request.shouldCopy() ? copy(request, listing.objects()) : hash(request.folder(), listing.objects());
+        entries.addAll(defaultFiles(defaults, listing));
         entries.sort(Comparator.comparing(ManifestEntry::logicalKey, LogicalKeys.WALK_ORDER));
 
         String message = request.message().orElse(null);
@@ -129,19 +142,8 @@ public final class PackagePrefix {
                 message, userMeta, entries, url -> registry.schema(reg, url));
         ManifestHeader header = ManifestHeader.of(Optional.of(userMeta), workflow, message);
 
-        Path manifest = null;
-        try {
-            manifest = Files.createTempFile(tempDir, "manifest", ".jsonl");
-            ManifestWriter.Written written;
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(manifest), 1 << 16)) {
-                ManifestWriter writer = new ManifestWriter(out, header);
-                for (ManifestEntry entry : entries) {
-                    writer.add(entry);
-                }
-                written = writer.finish();
-            } catch (IllegalArgumentException e) {
-                throw new RejectedException(e.getMessage(), e);
-            }
+        try (ManifestFile manifest = ManifestFile.write(tempDir, header, entries)) {
+            ManifestWriter.Written written = manifest.written();
             String topHash = written.topHash();
             Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
             PackageRevision proposed = new PackageRevision(reg, request.name(), topHash, request.batchId(),
@@ -168,21 +170,11 @@ public final class PackagePrefix {
             }
             PackageRevision revision = sameContent.orElseGet(() -> revisions.begin(proposed));
             if (!registry.hasManifest(reg, topHash)) {
-                registry.putManifest(reg, topHash, manifest);
+                registry.putManifest(reg, topHash, manifest.path());
             }
             publish(revision);
             return new PackageOutcome(PackageOutcome.Kind.CREATED, reg, request.name(), topHash, written.entries(),
                     "manifest bytes=" + written.bytes());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the manifest to a temporary file", e);
-        } finally {
-            if (manifest != null) {
-                try {
-                    Files.deleteIfExists(manifest);
-                } catch (IOException ignored) {
-                    // a leftover temp file is harmless; the next invocation writes another
-                }
-            }
         }
     }
 
@@ -194,7 +186,7 @@ public final class PackagePrefix {
     private void publish(PackageRevision revision) {
         registry.putPointer(revision.registry(), revision.name(), revision.createdAt(), revision.topHash());
         registry.setLatest(revision.registry(), revision.name(), revision.topHash());
-        revisions.record(revision);
+        revisions.recordPointer(revision, RegistryPointer.keyOf(revision.name(), revision.createdAt()));
         notifier.packageCreated(revision);
         revisions.finish(revision);
     }
@@ -216,109 +208,29 @@ public final class PackagePrefix {
         return true;
     }
 
-    /**
-     * @param listed  objects under the folder before anything was skipped or ignored
-     * @param objects what goes into the package
-     */
-    private record Listing(int listed, List<ListedObject> objects, Optional<ListedObject> metadataFile) {}
-
     private static String emptyReason(PackageRequest request, Listing listing) {
         String folder = "s3://" + request.bucket() + "/" + request.folder();
-        return listing.listed == 0
+        return listing.listed() == 0
                 ? folder + " lists no objects (no such folder, or an empty one)"
-                : "all " + listing.listed + " objects under " + folder + " were skipped or ignored (.quiltignore)";
-    }
-
-    private boolean exists(String bucket, String key) {
-        boolean[] found = {false};
-        lister.listLatest(bucket, key, o -> found[0] |= o.key().equals(key));
-        return found[0];
-    }
-
-    private Listing list(PackageRequest request) {
-        String folder = request.folder();
-        List<ListedObject> all = new ArrayList<>();
-        ListedObject[] special = new ListedObject[2];
-        int[] listed = {0};
-        lister.listLatest(request.bucket(), folder, o -> {
-            if (!o.key().startsWith(folder) || o.key().endsWith("/") || o.key().startsWith(".quilt/")) {
-                if (o.key().endsWith("/") && o.size() > 0) {
-                    LOG.warn("skipped non-empty folder marker", "bucket", o.bucket(), "key", o.key(), "size", o.size());
-                }
-                return;
-            }
-            listed[0]++;
-            String logical = o.key().substring(folder.length());
-            String problem = LogicalKeys.problem(logical);
-            if (problem != null) {
-                LOG.warn("skipped object quilt3 cannot name", "bucket", o.bucket(), "key", o.key(), "reason", problem);
-                return;
-            }
-            if (logical.equals(IGNORE_FILE)) {
-                special[0] = o;
-            } else if (logical.equals(METADATA_FILE)) {
-                special[1] = o;
-            }
-            all.add(o);
-        });
-        QuiltIgnore ignore = special[0] == null ? QuiltIgnore.none() : readText(location(special[0]))
-                .map(t -> QuiltIgnore.parse(t.text())).orElse(QuiltIgnore.none());
-        List<ListedObject> kept = new ArrayList<>(all.size());
-        for (ListedObject o : all) {
-            if (!ignore.ignores(o.key().substring(folder.length()))) {
-                kept.add(o);
-            }
-        }
-        if (kept.size() < all.size()) {
-            LOG.info("applied .quiltignore", "folder", folder, "ignored", all.size() - kept.size());
-        }
-        return new Listing(listed[0], kept, Optional.ofNullable(special[1]));
-    }
-
-    private JsonNode metadata(PackageRequest request, Listing listing) {
-        JsonNode meta;
-        MetadataSource source = request.metadata();
-        if (source instanceof MetadataSource.Given given) {
-            meta = given.metadata().deepCopy();
-        } else if (source instanceof MetadataSource.FromObject from) {
-            StoredText text = readText(from.location()).orElseThrow(() -> new RejectedException(
-                    "metadata_uri " + from.location().toUrl() + " does not exist"));
-            meta = parseMetadata(text);
-        } else if (listing.metadataFile.isPresent()) {
-            meta = parseMetadata(readText(location(listing.metadataFile.get())).orElseThrow(() ->
-                    new IllegalStateException(METADATA_FILE + " disappeared while packaging")));
-        } else {
-            meta = NullNode.instance;
-        }
-        if (request.batchId().isPresent()) {
-            ObjectNode withBatch = meta.isObject() ? (ObjectNode) meta : Json.MAPPER.createObjectNode();
-            if (!withBatch.has("batch_id")) {
-                withBatch.put("batch_id", request.batchId().get().toString());
-            }
-            meta = withBatch;
-        }
-        return meta;
-    }
-
-    private static JsonNode parseMetadata(StoredText text) {
-        JsonNode node;
-        try {
-            node = Json.parse(text.text());
-        } catch (IllegalArgumentException e) {
-            throw new RejectedException("metadata " + text.location().toUrl() + " is not JSON: " + e.getMessage());
-        }
-        if (!node.isObject()) {
-            throw new RejectedException("metadata " + text.location().toUrl() + " must be a JSON object");
-        }
-        return node;
-    }
-
-    private Optional<StoredText> readText(PhysicalKey location) {
-        return reader.read(location, MAX_METADATA_BYTES);
+                : "all " + listing.listed() + " objects under " + folder + " were skipped or ignored (.quiltignore)";
     }
 
     private PhysicalKey location(ListedObject o) {
-        return lister.location(o);
+        return folders.location(o);
+    }
+
+    /** The default files the folder lacks, each an entry pointing at the default object's current version. */
+    private List<ManifestEntry> defaultFiles(PackageDefaults defaults, Listing listing) {
+        List<ManifestEntry> entries = new ArrayList<>();
+        defaults.files().forEach((logicalKey, location) -> {
+            if (listing.present().contains(logicalKey)) {
+                return;
+            }
+            ListedObject o = folders.object(location.bucket(), location.key()).orElseThrow(() -> new RejectedException(
+                    "the default " + logicalKey + " " + location.toUrl() + " does not exist"));
+            entries.add(ManifestEntry.of(logicalKey, location(o), o.size(), hasher.checksum(o)));
+        });
+        return entries;
     }
 
     private List<ManifestEntry> hash(String folder, List<ListedObject> objects) {

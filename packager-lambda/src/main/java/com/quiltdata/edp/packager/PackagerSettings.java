@@ -5,9 +5,16 @@ import com.quiltdata.edp.config.DatabaseSettings;
 import com.quiltdata.edp.config.Env;
 import com.quiltdata.edp.observe.Bounded;
 import com.quiltdata.edp.packager.domain.HashType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.quiltdata.edp.json.Json;
 import com.quiltdata.edp.packager.domain.AutomaticPackages;
+import com.quiltdata.edp.packager.domain.PackageDefaults;
+import com.quiltdata.edp.packager.domain.PhysicalKey;
 import java.net.URI;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -50,7 +57,52 @@ public record PackagerSettings(
         } catch (IllegalArgumentException e) {
             env.problem("MANIFEST_CHECKSUM must be one of " + HashType.names() + ", got " + Bounded.quoted(checksumName));
         }
+        AutomaticPackages automatic = automaticPackages(env, registry);
         env.validate();
-        return new PackagerSettings(database, topic, catalogUrl, delay, region, endpoint, checksum, new AutomaticPackages(registry));
+        return new PackagerSettings(database, topic, catalogUrl, delay, region, endpoint, checksum, automatic);
+    }
+
+    /** What packages made from package-objects-ready get by default (docs/adr/0109). */
+    private static AutomaticPackages automaticPackages(Env env, Optional<String> registry) {
+        String message = env.string("AUTOMATIC_PACKAGE_MESSAGE", AutomaticPackages.DEFAULT_MESSAGE);
+        Optional<String> workflow = env.optional("AUTOMATIC_PACKAGE_WORKFLOW");
+        Optional<ObjectNode> metadata = Optional.empty();
+        Optional<String> metadataText = env.optional("AUTOMATIC_PACKAGE_METADATA");
+        if (metadataText.isPresent()) {
+            try {
+                JsonNode parsed = Json.parse(metadataText.get());
+                if (parsed.isObject()) {
+                    metadata = Optional.of((ObjectNode) parsed);
+                } else {
+                    env.problem("AUTOMATIC_PACKAGE_METADATA must be a JSON object, got " + Bounded.quoted(metadataText.get()));
+                }
+            } catch (IllegalArgumentException e) {
+                env.problem("AUTOMATIC_PACKAGE_METADATA is not JSON: " + e.getMessage());
+            }
+        }
+        Map<String, PhysicalKey> files = new LinkedHashMap<>();
+        defaultFile(env, "AUTOMATIC_PACKAGE_README").ifPresent(key -> files.put(PackageDefaults.README, key));
+        defaultFile(env, "AUTOMATIC_PACKAGE_QUILTIGNORE").ifPresent(key -> files.put(PackageDefaults.QUILT_IGNORE, key));
+        return new AutomaticPackages(registry, Optional.of(message), workflow, new PackageDefaults(metadata, files));
+    }
+
+    /** An s3:// URL naming one object; its latest version is pinned in each package. */
+    private static Optional<PhysicalKey> defaultFile(Env env, String name) {
+        Optional<String> url = env.optional(name);
+        if (url.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            PhysicalKey key = PhysicalKey.parse(url.get());
+            if (!url.get().startsWith("s3://") || key.key().isEmpty() || key.key().endsWith("/") || key.versionId().isPresent()) {
+                env.problem(name + " must name one S3 object as s3://bucket/key, without ?versionId (each package pins the"
+                        + " latest version), got " + Bounded.quoted(url.get()));
+                return Optional.empty();
+            }
+            return Optional.of(key);
+        } catch (IllegalArgumentException e) {
+            env.problem(name + ": " + e.getMessage());
+            return Optional.empty();
+        }
     }
 }

@@ -34,6 +34,11 @@ public record PackagerWiring(PackagePrefix packagePrefix, Notifier notifier, Clo
         this(packagePrefix, notifier, clock, AutomaticPackages.SOURCE_BUCKET);
     }
 
+    /** The use case the handler (or any other receiver of queue messages) hands messages to. */
+    public PackageMessages messages() {
+        return new PackageMessages(packagePrefix, notifier, automaticPackages, clock);
+    }
+
     /** Objects checksummed or copied at once: S3 calls are I/O bound; each streamed object holds one buffer. */
     public static final int WORKERS = 32;
 

@@ -243,8 +243,9 @@ class PackagerHandlerTest {
                 + "\"prefix\":\"inst/exp-1/\",\"batch_id\":\"" + batch + "\"}}";
         assertEquals(List.of(), failed(handle(event)));
         List<String> lines = manifestLines(bucket, "inst/exp-1");
+        // an automatic package gets the stack's commit message, "Created by EDP" unless the stack says otherwise
         assertEquals("{\"version\": \"v0\", \"user_meta\": {\"project\": \"p1\", \"n\": 2.5, \"batch_id\": \"" + batch
-                + "\"}, \"message\": null}", lines.get(0));
+                + "\"}, \"message\": \"Created by EDP\"}", lines.get(0));
         assertEquals(1, db.scalar("SELECT count(*) FROM package_revision WHERE batch_id = ?", batch));
         // the same batch again (the emitter may publish twice) changes nothing, even with new objects
         put(bucket, "inst/exp-1/b.txt", "b");

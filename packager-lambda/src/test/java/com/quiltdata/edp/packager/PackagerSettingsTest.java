@@ -53,4 +53,46 @@ class PackagerSettingsTest {
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> PackagerSettings.from(new Env(processed)));
         assertTrue(e.getMessage().contains("PACKAGE_REGISTRY must be a bucket name"), e.getMessage());
     }
+
+    private static Map<String, String> withBase(String... pairs) {
+        Map<String, String> vars = new java.util.HashMap<>(Map.of("DB_URL", "jdbc:postgresql://h/db", "DB_USER", "u",
+                "DB_PASSWORD", "p", "TOPIC_ARN", "arn:aws:sns:us-east-1:1:t"));
+        for (int i = 0; i < pairs.length; i += 2) {
+            vars.put(pairs[i], pairs[i + 1]);
+        }
+        return vars;
+    }
+
+    @Test
+    void shouldReadTheDefaultsOfAutomaticPackages() {
+        var automatic = PackagerSettings.from(new Env(withBase("AUTOMATIC_PACKAGE_MESSAGE", "nightly",
+                "AUTOMATIC_PACKAGE_METADATA", "{\"Author\": \"EDP\"}", "AUTOMATIC_PACKAGE_WORKFLOW", "alpha",
+                "AUTOMATIC_PACKAGE_README", "s3://cfg/edp/README.md", "AUTOMATIC_PACKAGE_QUILTIGNORE", "s3://cfg/edp/my%20ignore")))
+                .automaticPackages();
+        assertEquals(java.util.Optional.of("nightly"), automatic.message());
+        assertEquals(java.util.Optional.of("alpha"), automatic.workflow());
+        assertEquals("{\"Author\":\"EDP\"}", automatic.defaults().metadata().orElseThrow().toString());
+        assertEquals(Map.of("README.md", com.quiltdata.edp.packager.domain.PhysicalKey.of("cfg", "edp/README.md", null),
+                ".quiltignore", com.quiltdata.edp.packager.domain.PhysicalKey.of("cfg", "edp/my ignore", null)), automatic.defaults().files());
+    }
+
+    @Test
+    void shouldDefaultToTheDocsMessageAndNothingElse() {
+        var automatic = PackagerSettings.from(new Env(withBase())).automaticPackages();
+        assertEquals(java.util.Optional.of("Created by EDP"), automatic.message());
+        assertEquals(java.util.Optional.empty(), automatic.workflow());
+        assertEquals(com.quiltdata.edp.packager.domain.PackageDefaults.NONE, automatic.defaults());
+    }
+
+    @Test
+    void shouldRefuseDefaultsThatCannotWork() {
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> PackagerSettings.from(new Env(withBase(
+                "AUTOMATIC_PACKAGE_METADATA", "[1]", "AUTOMATIC_PACKAGE_README", "s3://cfg/edp/",
+                "AUTOMATIC_PACKAGE_QUILTIGNORE", "s3://cfg/i?versionId=3"))));
+        assertTrue(e.getMessage().contains("AUTOMATIC_PACKAGE_METADATA must be a JSON object, got '[1]'"), e.getMessage());
+        assertTrue(e.getMessage().contains("AUTOMATIC_PACKAGE_README must name one S3 object"), e.getMessage());
+        assertTrue(e.getMessage().contains("AUTOMATIC_PACKAGE_QUILTIGNORE must name one S3 object"), e.getMessage());
+        e = assertThrows(ConfigurationException.class, () -> PackagerSettings.from(new Env(withBase("AUTOMATIC_PACKAGE_METADATA", "{oops"))));
+        assertTrue(e.getMessage().contains("AUTOMATIC_PACKAGE_METADATA is not JSON"), e.getMessage());
+    }
 }

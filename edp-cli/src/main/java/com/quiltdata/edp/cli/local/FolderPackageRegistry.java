@@ -7,6 +7,7 @@ import com.quiltdata.edp.packager.port.ObjectReader;
 import com.quiltdata.edp.packager.port.ObjectReader.StoredText;
 import com.quiltdata.edp.packager.port.PackageRegistry;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * A local Quilt registry (layout V1) in {@code <folder>/.quilt/}: the files quilt3 writes with
@@ -53,6 +55,20 @@ public final class FolderPackageRegistry implements PackageRegistry {
     public boolean hasManifest(String registry, String topHash) {
         LocalBuckets.require(folder, registry);
         return Files.exists(manifest(topHash));
+    }
+
+    @Override
+    public <T> Optional<T> readManifest(String registry, String topHash, Function<InputStream, T> read) {
+        LocalBuckets.require(folder, registry);
+        Path file = manifest(topHash);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return Optional.of(read.apply(in));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

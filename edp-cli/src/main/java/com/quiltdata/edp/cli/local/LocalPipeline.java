@@ -101,13 +101,13 @@ public final class LocalPipeline implements AutoCloseable {
         // one pool for the three functions: the store, an emit claim held while its batch is packaged,
         // and the packager's revision writes made during that claim, plus one to spare
         Database db = login.database(LOCAL_CONNECTIONS);
-        Metrics metrics = new Metrics("local", clock, line -> { });
+        Metrics metrics = discardedMetrics(clock);
 
         FolderScanner scanner = new FolderScanner(folder.root(), listener::fileSkipped);
         long lastSequencer = remember(new JdbcObjectEventStore(db), folder, scanner);
         FolderChangeEvents events = new FolderChangeEvents(folder.bucket(), lastSequencer);
         ObjectEventRecorder recorder = StoreWiring.of(new BucketSettings(List.of(folder.bucket()), prefixRule),
-                db, clock, metrics).recorder();
+                db, clock, line -> { }).recorder();
 
         FolderObjectReader reader = new FolderObjectReader(folder);
         ExecutorService workers = PackagerWiring.workers(Math.max(2, Runtime.getRuntime().availableProcessors()));
@@ -132,6 +132,11 @@ public final class LocalPipeline implements AutoCloseable {
                 emitSettings, clock, metrics, Duration.ZERO);
         return new LocalPipeline(folder, scanner, events, recorder, tick, listener, clock,
                 List.of(db), workers);
+    }
+
+    /** edp local shows its own summary; the functions' metrics lines would only be noise. */
+    private static Metrics discardedMetrics(Clock clock) {
+        return new Metrics("local", clock, line -> { });
     }
 
     /** Seeds the scanner with the files recorded before; returns the newest sequencer used. */
@@ -162,6 +167,7 @@ public final class LocalPipeline implements AutoCloseable {
 
     private void record(List<FolderScanner.Change> changes) {
         Instant now = clock.instant();
+        Metrics metrics = discardedMetrics(clock);
         int created = 0;
         int deleted = 0;
         int stored = 0;
@@ -174,7 +180,7 @@ public final class LocalPipeline implements AutoCloseable {
                 byId.put(id, change);
                 messages.add(new ObjectEventRecorder.Message(id, events.body(change, now)));
             }
-            ObjectEventRecorder.Outcome outcome = recorder.record(messages);
+            ObjectEventRecorder.Outcome outcome = recorder.record(messages, metrics);
             for (String failed : outcome.failedMessageIds()) {
                 scanner.retry(byId.remove(failed));
             }

@@ -16,6 +16,8 @@ import com.quiltdata.edp.packager.port.Notifier;
 import com.quiltdata.edp.packager.port.PackageRevision;
 import com.quiltdata.edp.packager.domain.PackageRequest;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -34,8 +36,12 @@ import java.util.stream.Stream;
  * Packages a local folder of 2,000 files of 1–4 KiB and 3 of 50 MiB through the packaging step of
  * {@code edp local} (PackagePrefix with the folder adapters, no PostgreSQL): once in a fresh JVM (JVM
  * start included), then repeatedly in one JVM; compared with one {@code openssl dgst -sha256} process
- * over the same files. The cold run is repeated with the JVM options that shorten start-up (a
- * class-data-sharing archive, C1 only) to show what they buy. Prints the summary line last.
+ * over the same files. The cold runs start as {@code ./edp} starts a user's command: the product jar
+ * first on the class path, the launcher's JVM options ({@code edp-cli/java-options}, passed in as the
+ * system property {@code bench.javaOptions}) and its class-data-sharing archive, written by a first
+ * run after the build and read by every later one. {@code cold_s} is such a later run; the first run
+ * and a run without the archive are printed too, and with {@code BENCH_JAVA25=<java>} a JDK 25 run
+ * from an AOT cache (JEP 483/514/515). Prints the summary line last.
  * Arguments: [folder] (default target/bench-local/folder); {@code once <folder> <name>} packages once.
  */
 public final class LocalBench {
@@ -47,30 +53,53 @@ public final class LocalBench {
         Log.redirect(System.err, true);
         if (args.length > 0 && args[0].equals("once")) {
             packageOnce(Path.of(args[1]), args[2]);
+            // the parent reads this line: the CPU a cold start costs says more than its wall time on a busy machine
+            OUT.printf("cpu_s=%.3f%n", cpuSeconds());
             return;
         }
         Path folder = Path.of(args.length > 0 ? args[0] : "target/bench-local/folder").toAbsolutePath();
         long[] totals = generate(folder);
         OUT.printf("bench: %d files, %d bytes in %s%n", totals[0], totals[1], folder);
 
-        double coldPlain = cold(folder, List.of(), "cold-plain");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> launcher = launcherOptions();
         Path archive = folder.getParent().resolve("edp-local.jsa");
         Files.deleteIfExists(archive);
+        double coldPlain = cold(folder, java, launcher, List.of(), "cold-plain");
         // as ./edp does: its first run after a build writes the archive, later runs start from it
-        double training = cold(folder, List.of("-XX:ArchiveClassesAtExit=" + archive), "cold-archive");
-        double cold = cold(folder, List.of("-XX:SharedArchiveFile=" + archive), "cold-cds");
-        double coldCdsC1 = cold(folder, List.of("-XX:SharedArchiveFile=" + archive, "-XX:TieredStopAtLevel=1"), "cold-cds-c1");
-        OUT.printf("bench: cold without an archive: %.2f s; writing the archive: %.2f s; with the archive (cold_s, as ./edp runs):"
-                + " %.2f s; with it and C1 only: %.2f s%n", coldPlain, training, cold, coldCdsC1);
+        double training = cold(folder, java, launcher, List.of("-XX:ArchiveClassesAtExit=" + archive), "cold-archive");
+        double[] colds = new double[3];
+        for (int i = 0; i < colds.length; i++) {
+            colds[i] = cold(folder, java, launcher, List.of("-XX:SharedArchiveFile=" + archive), "cold-cds-" + i);
+        }
+        OUT.printf("bench: cold as ./edp starts (%s): without an archive %.2f s; the first run, writing the archive %.2f s;"
+                + " later runs, from the archive %s s (cold_s: their median)%n", String.join(" ", launcher), coldPlain, training,
+                Arrays.toString(colds));
+        Arrays.sort(colds);
+        double cold = colds[colds.length / 2];
+        String java25 = System.getenv("BENCH_JAVA25");
+        if (java25 != null && !java25.isBlank()) {
+            Path aot = folder.getParent().resolve("edp-local.aot");
+            Files.deleteIfExists(aot);
+            double plain25 = cold(folder, java25, List.of(), List.of(), "cold-25-plain");
+            double training25 = cold(folder, java25, List.of(), List.of("-XX:AOTCacheOutput=" + aot, "-Xlog:aot=off", "-Xlog:cds=off"),
+                    "cold-25-aot-training");
+            double aot25 = cold(folder, java25, List.of(), List.of("-XX:AOTCache=" + aot, "-Xlog:aot=off", "-Xlog:cds=off"), "cold-25-aot");
+            OUT.printf("bench: JDK 25 (%s): without a cache %.2f s; the training run writing the AOT cache %.2f s; from the AOT cache"
+                    + " %.2f s%n", java25, plain25, training25, aot25);
+        }
 
         packageOnce(folder, "bench/warmup");
         double[] warm = new double[5];
+        double[] warmCpu = new double[5];
         for (int i = 0; i < warm.length; i++) {
+            double cpu = cpuSeconds();
             long t = System.nanoTime();
             packageOnce(folder, "bench/warm-" + i);
             warm[i] = (System.nanoTime() - t) / 1e9;
+            warmCpu[i] = cpuSeconds() - cpu;
         }
-        OUT.printf("bench: warm runs: %s s%n", Arrays.toString(warm));
+        OUT.printf("bench: warm runs: %s s, process CPU %s s%n", Arrays.toString(warm), Arrays.toString(warmCpu));
         Arrays.sort(warm);
         double warmMedian = warm[warm.length / 2];
         double openssl = openssl(folder);
@@ -78,6 +107,20 @@ public final class LocalBench {
                 openssl / warmMedian >= 1.0 ? "met" : "MISSED", cold, 3 * openssl, cold <= 3 * openssl ? "met" : "MISSED");
         OUT.println(String.format("local files=%d bytes=%d cold_s=%.2f warm_s=%.2f openssl_s=%.2f ratio=%.2f", totals[0], totals[1],
                 cold, warmMedian, openssl, openssl / warmMedian));
+    }
+
+    private static double cpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1e9;
+    }
+
+    /** The launcher's JVM options, one per line in the file {@code bench.javaOptions} names ({@code #} comments). */
+    private static List<String> launcherOptions() throws IOException {
+        String file = System.getProperty("bench.javaOptions");
+        if (file == null) {
+            throw new IllegalStateException("-Dbench.javaOptions=<edp-cli/java-options> is needed: the cold runs start as ./edp does");
+        }
+        return Files.readAllLines(Path.of(file)).stream().map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
     }
 
     /** 2,000 files of 1–4 KiB in 20 folders and 3 of 50 MiB; kept between runs when already there. */
@@ -108,21 +151,26 @@ public final class LocalBench {
         return size;
     }
 
-    /** A fresh JVM that packages the folder once: wall time from process start to exit. */
-    private static double cold(Path folder, List<String> jvmOptions, String name) throws Exception {
+    /** A fresh JVM that packages the folder once: wall time from process start to exit, and its CPU time. */
+    private static double cold(Path folder, String java, List<String> launcher, List<String> jvmOptions, String name) throws Exception {
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(java);
         command.addAll(jvmOptions);
+        command.addAll(launcher);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), LocalBench.class.getName(), "once", folder.toString(),
                 "bench/" + name));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(folder.getParent().resolve("cold-runs.log").toFile()));
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.appendTo(folder.getParent().resolve("cold-runs.log").toFile()));
         long t = System.nanoTime();
-        int rc = pb.start().waitFor();
+        Process process = pb.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int rc = process.waitFor();
         double seconds = (System.nanoTime() - t) / 1e9;
         if (rc != 0) {
             throw new IllegalStateException("the cold run " + command + " exited with " + rc);
         }
+        String cpu = output.lines().filter(l -> l.startsWith("cpu_s=")).map(l -> l.substring(6)).findFirst().orElse("?");
+        OUT.printf("bench: %s: %.2f s, process CPU %s s%n", name, seconds, cpu);
         return seconds;
     }
 
@@ -150,7 +198,8 @@ public final class LocalBench {
         try (Stream<Path> walk = Files.walk(folder.resolve("run"))) {
             files = walk.filter(Files::isRegularFile).map(Path::toString).sorted().toList();
         }
-        List<String> command = new ArrayList<>(List.of("openssl", "dgst", "-sha256"));
+        // through sh, whose /proc stat then holds the CPU time of the openssl it waited for (cutime, cstime)
+        List<String> command = new ArrayList<>(List.of("sh", "-c", "openssl dgst -sha256 \"$@\" > /dev/null && cat /proc/$$/stat", "sh"));
         command.addAll(files);
         for (Path f : files.stream().map(Path::of).toList()) {
             try (var in = Files.newInputStream(f)) {
@@ -158,11 +207,16 @@ public final class LocalBench {
             }
         }
         long t = System.nanoTime();
-        int rc = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        Process process = new ProcessBuilder(command).start();
+        String stat = new String(process.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+        int rc = process.waitFor();
         double seconds = (System.nanoTime() - t) / 1e9;
         if (rc != 0) {
             throw new IllegalStateException("openssl exited with " + rc);
         }
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // fields from the state on: cutime and cstime are the 16th and 17th of the whole line, in clock ticks (100 a second)
+        OUT.printf("bench: openssl: %.2f s, CPU %.2f s%n", seconds, (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) / 100.0);
         return seconds;
     }
 

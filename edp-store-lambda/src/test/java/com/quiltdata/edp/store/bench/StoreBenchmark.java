@@ -5,7 +5,6 @@ import com.quiltdata.edp.config.BucketSettings;
 import com.quiltdata.edp.config.Env;
 import com.quiltdata.edp.domain.Sequencer;
 import com.quiltdata.edp.observe.Log;
-import com.quiltdata.edp.observe.Metrics;
 import com.quiltdata.edp.postgres.Database;
 import com.quiltdata.edp.store.Events;
 import com.quiltdata.edp.store.StoreHandler;
@@ -107,7 +106,7 @@ public final class StoreBenchmark {
         env.validate();
         Clock clock = Clock.systemUTC();
         try (Database database = db.database()) {
-            StoreHandler handler = new StoreHandler(StoreWiring.of(buckets, database, clock, new Metrics("store", clock, s -> { })));
+            StoreHandler handler = new StoreHandler(StoreWiring.of(buckets, database, clock, s -> { }));
             List<SQSEvent> batches = new ArrayList<>();
             for (int from = 0; from < bodies.size(); from += batchSize) {
                 List<SQSEvent.SQSMessage> records = new ArrayList<>();

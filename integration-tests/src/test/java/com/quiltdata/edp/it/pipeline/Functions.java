@@ -116,7 +116,7 @@ public final class Functions implements AutoCloseable {
         // the store's request for an immediate tick reaches whatever the test wires (announceOnCommit)
         ImmediateAnnouncer viaTest = () -> onCommit.requestTick();
         this.store = new StoreHandler(StoreWiring.of(buckets, database, clock,
-                new Metrics("store", clock, line -> record(storeMetricLines, line)),
+                line -> record(storeMetricLines, line),
                 Optional.of(new ObjectEventRecorder.ImmediateTick(announce.rule(), viaTest))));
 
         EmitSettings emitSettings = EmitSettings.from(new Env(merge(FunctionEnvironment.of(template, "EmitFunction", parameters, resources), dbVars)));
@@ -210,7 +210,7 @@ public final class Functions implements AutoCloseable {
         BucketSettings buckets = BucketSettings.from(storeEnvironment);
         ImmediateAnnounceSettings announce = ImmediateAnnounceSettings.from(storeEnvironment);
         return new StoreHandler(StoreWiring.of(buckets, new Database(jdbcUrl, dbUser, () -> dbPassword), clock,
-                new Metrics("store", clock, line -> record(storeMetricLines, line)),
+                line -> record(storeMetricLines, line),
                 Optional.of(new ObjectEventRecorder.ImmediateTick(announce.rule(), announcer))));
     }
 

@@ -61,6 +61,17 @@ public final class S3EventSource {
         return w;
     }
 
+    /**
+     * Sends the event S3 sent for an object another client wrote (the packager writes with its own
+     * client, so its registry writes have no event here unless a test asks for one).
+     */
+    public Write announce(String bucket, String key) {
+        var head = s3.headObject(b -> b.bucket(bucket).key(key));
+        Write w = record(bucket, key, false, head.versionId(), unquote(head.eTag()), head.contentLength(), "PutObject");
+        bus.accept(w.event());
+        return w;
+    }
+
     /** Builds the event of a write without touching S3 or the bus (for duplicates and delays made by tests). */
     private synchronized Write record(String bucket, String key, boolean deleted, String versionId, String etag, long size, String reason) {
         String seq = String.format(Locale.ROOT, "%016X", sequencer.incrementAndGet());

@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.quiltdata.edp.config.BucketSettings;
 import com.quiltdata.edp.config.Env;
 import com.quiltdata.edp.emit.testing.TestContext;
-import com.quiltdata.edp.observe.Metrics;
 import com.quiltdata.edp.postgres.Database;
 import com.quiltdata.edp.store.StoreHandler;
 import com.quiltdata.edp.store.StoreWiring;
@@ -45,7 +44,7 @@ public final class StoreWorker {
         env.validate();
         Clock clock = Clock.systemUTC();
         StoreHandler handler = new StoreHandler(StoreWiring.of(buckets, new Database(jdbcUrl, user, () -> password), clock,
-                new Metrics("store", clock, line -> { })));
+                line -> { }));
         SqsClient sqs = SqsClient.builder().endpointOverride(sqsEndpoint).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClient(UrlConnectionHttpClient.create()).build();

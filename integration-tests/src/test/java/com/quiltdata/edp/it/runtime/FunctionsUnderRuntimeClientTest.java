@@ -186,12 +186,13 @@ class FunctionsUnderRuntimeClientTest {
         Map<String, String> env = FunctionEnvironment.of(TEMPLATE, "StoreFunction", params,
                 Map.of("EmitFunction.Alias", FunctionEnvironment.EMIT_ALIAS_ARN));
         BucketSettings buckets = BucketSettings.from(new Env(env));
-        ObjectEventRecorder recorder = StoreWiring.of(buckets, db.database(), Clock.systemUTC(), new Metrics("store", Clock.systemUTC(), line -> {}))
+        ObjectEventRecorder recorder = StoreWiring.of(buckets, db.database(), Clock.systemUTC(), line -> { })
                 .recorder();
         ObjectNode body = (ObjectNode) JSON.readTree(Repository.read(SAMPLE_PUT));
         body.put("id", UUID.randomUUID().toString());
         ((ObjectNode) body.path("detail").path("object")).put("key", key);
-        ObjectEventRecorder.Outcome outcome = recorder.record(List.of(new ObjectEventRecorder.Message(messageId, body.toString())));
+        ObjectEventRecorder.Outcome outcome = recorder.record(List.of(new ObjectEventRecorder.Message(messageId, body.toString())),
+                new Metrics("store", Clock.systemUTC(), line -> { }));
         assertTrue(outcome.failedMessageIds().isEmpty(), "seeding the store failed: " + outcome);
     }
 

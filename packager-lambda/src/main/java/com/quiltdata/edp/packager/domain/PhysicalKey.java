@@ -1,5 +1,6 @@
 package com.quiltdata.edp.packager.domain;
 
+import com.quiltdata.edp.domain.S3Url;
 import com.quiltdata.edp.observe.Bounded;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -81,36 +82,7 @@ public record PhysicalKey(String bucket, String key, Optional<String> versionId)
         if (!rest.startsWith("/")) {
             throw new IllegalArgumentException("file:// URL without an absolute path: " + Bounded.text(url));
         }
-        return new PhysicalKey(null, percentDecode(rest, false), Optional.empty());
-    }
-
-    /** Decodes {@code %XX} escapes as UTF-8; with {@code form}, {@code +} is a space. */
-    public static String percentDecode(String text, boolean form) {
-        if (text.indexOf('%') < 0 && !(form && text.indexOf('+') >= 0)) {
-            return text;
-        }
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '%' && i + 2 < text.length() && isHex(text.charAt(i + 1)) && isHex(text.charAt(i + 2))) {
-                bytes.write(Integer.parseInt(text.substring(i + 1, i + 3), 16));
-                i += 2;
-            } else if (form && c == '+') {
-                bytes.write(' ');
-            } else {
-                byte[] utf8 = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-                if (Character.isHighSurrogate(c) && i + 1 < text.length()) {
-                    utf8 = text.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
-                    i++;
-                }
-                bytes.write(utf8, 0, utf8.length);
-            }
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
-    }
-
-    private static boolean isHex(char c) {
-        return Character.digit(c, 16) >= 0;
+        return new PhysicalKey(null, S3Url.percentDecode(rest, false), Optional.empty());
     }
 
     /**

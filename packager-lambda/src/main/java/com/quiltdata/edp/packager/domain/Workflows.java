@@ -28,12 +28,20 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * (draft-07), and give the {@code workflow} dict the manifest header records.
  */
 public final class Workflows {
-    private static final YAMLMapper YAML = new YAMLMapper();
-    private static final tools.jackson.databind.ObjectMapper JSON3 = new tools.jackson.databind.ObjectMapper();
-    private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7);
     private static final String DRAFT_07 = "http://json-schema.org/draft-07/schema";
 
     private Workflows() {}
+
+    /**
+     * The YAML and schema machinery (about 650 classes of Jackson 3 and the schema validator), loaded
+     * only when a registry has a workflows config: most packages have none, and a cold start (a new
+     * {@code edp local}, a Lambda cold start) would otherwise load them all for nothing.
+     */
+    private static final class Parsers {
+        static final YAMLMapper YAML = new YAMLMapper();
+        static final tools.jackson.databind.ObjectMapper JSON3 = new tools.jackson.databind.ObjectMapper();
+        static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7);
+    }
 
     /**
      * @param config   the registry's config, if any
@@ -122,7 +130,7 @@ public final class Workflows {
     static JsonNode parseConfig(String yaml) {
         JsonNode cfg;
         try {
-            cfg = Json.parse(JSON3.writeValueAsString(YAML.readTree(yaml)));
+            cfg = Json.parse(Parsers.JSON3.writeValueAsString(Parsers.YAML.readTree(yaml)));
         } catch (JacksonException | IllegalArgumentException e) {
             throw new WorkflowRejectedException(null, "workflows config is not valid YAML: " + e.getMessage());
         }
@@ -156,7 +164,7 @@ public final class Workflows {
             throw new WorkflowRejectedException(workflowId, "schema " + schemaId + " uses $ref, which quilt3 does not support");
         }
         loaded.put(schemaId, text.location().toUrl());
-        return SCHEMAS.getSchema(node.toString(), InputFormat.JSON);
+        return Parsers.SCHEMAS.getSchema(node.toString(), InputFormat.JSON);
     }
 
     private static boolean containsRef(JsonNode node) {

@@ -1,9 +1,11 @@
 package com.quiltdata.edp.packager.port;
 
 import com.quiltdata.edp.packager.domain.PackageName;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * A Quilt registry (layout V1): manifests under {@code .quilt/packages/<top hash>}, revision
@@ -14,6 +16,12 @@ public interface PackageRegistry {
     Optional<String> latest(String registry, PackageName name);
 
     boolean hasManifest(String registry, String topHash);
+
+    /**
+     * Streams the manifest of {@code topHash} through {@code reader} (never held whole); empty when the
+     * registry has no such manifest.
+     */
+    <T> Optional<T> readManifest(String registry, String topHash, Function<InputStream, T> reader);
 
     /** Stores the manifest file (written by the caller) under its top hash. */
     void putManifest(String registry, String topHash, Path manifest);

@@ -1,6 +1,7 @@
 package com.quiltdata.edp.packager.port;
 
 import com.quiltdata.edp.packager.domain.PackageName;
+import com.quiltdata.edp.packager.domain.RegistryPointer;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -17,6 +18,26 @@ public interface RevisionStore {
 
     /** Records a revision; recording the same revision (or a second one for the same batch id) again is a no-op. */
     void record(PackageRevision revision);
+
+    /**
+     * Records a revision whose timestamp pointer {@code pointerKey} is in the registry, once per pointer
+     * and top hash, whoever records it first: this packager after writing the pointer, or the use case
+     * that reads the pointer's S3 event (ADR 0111). When the event was first, this packager's record
+     * adds its batch and source to that row. True when a new row was written.
+     */
+    default boolean recordPointer(PackageRevision revision, String pointerKey) {
+        record(revision);
+        return true;
+    }
+
+    /**
+     * True when the revision of this pointer with this top hash is recorded already: under its pointer,
+     * or (a row from before pointers were recorded) under the same package and top hash within the
+     * pointer's second.
+     */
+    default boolean hasPointer(RegistryPointer pointer, String topHash) {
+        return false;
+    }
 
     /**
      * Notes that this revision is about to be written, before anything is written. If a write of the

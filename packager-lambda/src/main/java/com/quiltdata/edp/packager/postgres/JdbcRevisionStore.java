@@ -1,6 +1,7 @@
 package com.quiltdata.edp.packager.postgres;
 
 import com.quiltdata.edp.packager.domain.PackageName;
+import com.quiltdata.edp.packager.domain.RegistryPointer;
 import com.quiltdata.edp.packager.port.PackageRevision;
 import com.quiltdata.edp.packager.port.RevisionStore;
 import com.quiltdata.edp.postgres.Database;
@@ -15,7 +16,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * {@code package_revision} rows, one per revision written (unique per batch id, and per revision), and
+ * {@code package_revision} rows, one per revision written (unique per batch id, per revision, and per
+ * timestamp pointer and top hash), and
  * {@code package_write} rows, one per revision whose write is under way or was interrupted.
  */
 public final class JdbcRevisionStore implements RevisionStore {
@@ -43,6 +45,43 @@ public final class JdbcRevisionStore implements RevisionStore {
     public void record(PackageRevision r) {
         // a retry after a crash records the same revision again: either unique index makes that a no-op
         query("record revision " + r.name() + "@" + r.topHash(), c -> insert(c, "package_revision", r, "ON CONFLICT DO NOTHING"));
+    }
+
+    @Override
+    public boolean recordPointer(PackageRevision r, String pointerKey) {
+        return query("record revision " + r.name() + "@" + r.topHash() + " of " + pointerKey, c -> {
+            if (r.batchId().isPresent()) {
+                // the pointer's S3 event was recorded first: this packager's row says which batch it was
+                try (PreparedStatement ps = c.prepareStatement("""
+                        UPDATE package_revision SET batch_id = ?, source_uri = ?
+                        WHERE registry = ? AND pointer_key = ? AND top_hash = ? AND batch_id IS NULL
+                          AND NOT EXISTS (SELECT 1 FROM package_revision WHERE batch_id = ?)""")) {
+                    ps.setObject(1, r.batchId().get());
+                    ps.setString(2, r.sourceUri());
+                    ps.setString(3, r.registry());
+                    ps.setString(4, pointerKey);
+                    ps.setString(5, r.topHash());
+                    ps.setObject(6, r.batchId().get());
+                    ps.executeUpdate();
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO package_revision (" + WRITE_COLUMNS + ", pointer_key)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                bind(ps, r);
+                ps.setString(10, pointerKey);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public boolean hasPointer(RegistryPointer pointer, String topHash) {
+        return exists("""
+                SELECT 1 FROM package_revision
+                WHERE registry = ? AND package_name = ? AND top_hash = ?
+                  AND (pointer_key = ? OR (pointer_key IS NULL AND created_at >= ? AND created_at < ?))""",
+                pointer.registry(), pointer.name().toString(), topHash, pointer.key(),
+                Timestamp.from(pointer.writtenAt()), Timestamp.from(pointer.writtenAt().plusSeconds(1)));
     }
 
     @Override
@@ -81,18 +120,22 @@ public final class JdbcRevisionStore implements RevisionStore {
     private static int insert(Connection c, String table, PackageRevision r, String onConflict) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (" + WRITE_COLUMNS + ")"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) " + onConflict)) {
-            ps.setString(1, r.registry());
-            ps.setString(2, r.name().toString());
-            ps.setString(3, r.topHash());
-            ps.setObject(4, r.batchId().orElse(null));
-            ps.setString(5, r.sourceUri());
-            // package_revision.object_count is an integer column
-            ps.setLong(6, Math.min(Integer.MAX_VALUE, r.objectCount()));
-            ps.setLong(7, r.totalBytes());
-            ps.setTimestamp(8, Timestamp.from(r.createdAt()));
-            ps.setTimestamp(9, Timestamp.from(r.readyAt()));
+            bind(ps, r);
             return ps.executeUpdate();
         }
+    }
+
+    private static void bind(PreparedStatement ps, PackageRevision r) throws SQLException {
+        ps.setString(1, r.registry());
+        ps.setString(2, r.name().toString());
+        ps.setString(3, r.topHash());
+        ps.setObject(4, r.batchId().orElse(null));
+        ps.setString(5, r.sourceUri());
+        // package_revision.object_count is an integer column
+        ps.setLong(6, Math.min(Integer.MAX_VALUE, r.objectCount()));
+        ps.setLong(7, r.totalBytes());
+        ps.setTimestamp(8, Timestamp.from(r.createdAt()));
+        ps.setTimestamp(9, Timestamp.from(r.readyAt()));
     }
 
     private static List<PackageRevision> select(Connection c, String where, Object... params) throws SQLException {

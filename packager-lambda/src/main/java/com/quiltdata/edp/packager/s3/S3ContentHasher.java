@@ -12,8 +12,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,7 +29,6 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ObjectAttributes;
 import software.amazon.awssdk.services.s3.model.ObjectPart;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.services.s3.model.UploadPartCopyResponse;
 
 /**
  * Gets an object's manifest hash ({@code sha2-256-chunked}, or {@code CRC64NVME} when chosen) the
@@ -258,26 +257,13 @@ public final class S3ContentHasher implements ContentHasher {
         }
         try {
             long[] sizes = crc64 ? copyParts(o.size()) : ChunkedChecksum.partSizes(o.size());
-            List<String> checksums = new ArrayList<>(sizes.length);
-            long offset = 0;
-            for (int i = 0; i < sizes.length; i++) {
-                int partNumber = i + 1;
-                String range = "bytes=" + offset + "-" + (offset + sizes[i] - 1);
-                offset += sizes[i];
-                partCopies.incrementAndGet();
-                UploadPartCopyResponse part = s3.uploadPartCopy(r -> r.sourceBucket(o.bucket()).sourceKey(o.key())
-                        .sourceVersionId(o.versionId().orElse(null)).destinationBucket(o.bucket())
-                        .destinationKey(scratchKey).uploadId(uploadId).partNumber(partNumber).copySourceRange(range));
-                String checksum = part.copyPartResult() == null ? null : crc64
-                        ? part.copyPartResult().checksumCRC64NVME() : part.copyPartResult().checksumSHA256();
-                if (checksum == null) {
-                    disableServerSide(o, null);
-                    return null;
-                }
-                checksums.add(checksum);
+            Optional<List<S3PartCopies.Part>> parts = S3PartCopies.copy(s3, o, o.bucket(), scratchKey, uploadId, sizes,
+                    options.hashType(), partCopies::incrementAndGet);
+            if (parts.isEmpty()) {
+                disableServerSide(o, null);
+                return null;
             }
-            return crc64 ? Crc64Nvme.fromPartCrcs(checksums, sizes) : ChunkedChecksum.fromPartDigests(
-                    checksums.stream().map(c -> Base64.getDecoder().decode(c)).toList());
+            return S3PartCopies.combine(parts.get(), sizes, options.hashType());
         } catch (S3Exception e) {
             if (e.statusCode() == 403 || e.statusCode() == 501) {
                 disableServerSide(o, e);
@@ -313,7 +299,8 @@ public final class S3ContentHasher implements ContentHasher {
     /** Reads the object once through the hash. */
     Checksum stream(ListedObject o) {
         StreamingHash checksum = options.hashType().streaming(o.size());
-        byte[] buffer = new byte[BUFFER];
+        // most objects are far smaller than the buffer: zeroing 256 KiB per object costs more than reading them
+        byte[] buffer = new byte[(int) Math.min(BUFFER, o.size() + 1)];
         try (ResponseInputStream<GetObjectResponse> in = s3.getObject(r -> r.bucket(o.bucket()).key(o.key())
                 .versionId(o.versionId().orElse(null)))) {
             read(in, buffer, checksum);

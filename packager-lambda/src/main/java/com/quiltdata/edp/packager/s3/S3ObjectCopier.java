@@ -8,9 +8,8 @@ import com.quiltdata.edp.packager.domain.PhysicalKey;
 import com.quiltdata.edp.packager.port.ContentHasher;
 import com.quiltdata.edp.packager.port.ListedObject;
 import com.quiltdata.edp.packager.port.ObjectCopier;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
@@ -18,7 +17,6 @@ import software.amazon.awssdk.services.s3.model.ChecksumType;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.services.s3.model.UploadPartCopyResponse;
 
 /**
  * {@code should_copy}: copies server-side with SHA-256 (or CRC64NVME when that is the manifest's
@@ -83,36 +81,22 @@ public final class S3ObjectCopier implements ObjectCopier {
         boolean completed = false;
         try {
             long[] sizes = ChunkedChecksum.partSizes(source.size());
-            List<CompletedPart> parts = new ArrayList<>(sizes.length);
-            List<String> partChecksums = new ArrayList<>(sizes.length);
-            long offset = 0;
-            for (int i = 0; i < sizes.length; i++) {
-                int partNumber = i + 1;
-                String range = "bytes=" + offset + "-" + (offset + sizes[i] - 1);
-                offset += sizes[i];
-                UploadPartCopyResponse part = s3.uploadPartCopy(r -> r.sourceBucket(source.bucket()).sourceKey(source.key())
-                        .sourceVersionId(source.versionId().orElse(null)).destinationBucket(bucket).destinationKey(key)
-                        .uploadId(uploadId).partNumber(partNumber).copySourceRange(range));
-                String sha = crc64() ? part.copyPartResult().checksumCRC64NVME() : part.copyPartResult().checksumSHA256();
-                if (sha == null) {
-                    // this S3 does not compute part checksums on copy: one plain copy, then hash it
-                    s3.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId));
-                    completed = true;
-                    CopyObjectResponse r = s3.copyObject(c -> c.sourceBucket(source.bucket()).sourceKey(source.key())
-                            .sourceVersionId(source.versionId().orElse(null)).destinationBucket(bucket).destinationKey(key));
-                    PhysicalKey location = PhysicalKey.of(bucket, key, S3Errors.version(r.versionId()));
-                    return new Copied(location, rehash(location, source.size()));
-                }
-                CompletedPart.Builder done = CompletedPart.builder().partNumber(partNumber).eTag(part.copyPartResult().eTag());
-                parts.add((crc64() ? done.checksumCRC64NVME(sha) : done.checksumSHA256(sha)).build());
-                partChecksums.add(sha);
+            Optional<List<S3PartCopies.Part>> copied = S3PartCopies.copy(s3, source, bucket, key, uploadId, sizes, hashType, () -> {});
+            if (copied.isEmpty()) {
+                // this S3 does not compute part checksums on copy: one plain copy, then hash it
+                s3.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId));
+                completed = true;
+                CopyObjectResponse r = s3.copyObject(c -> c.sourceBucket(source.bucket()).sourceKey(source.key())
+                        .sourceVersionId(source.versionId().orElse(null)).destinationBucket(bucket).destinationKey(key));
+                PhysicalKey location = PhysicalKey.of(bucket, key, S3Errors.version(r.versionId()));
+                return new Copied(location, rehash(location, source.size()));
             }
+            List<CompletedPart> parts = copied.get().stream().map(p -> p.completed(hashType)).toList();
             String version = S3Errors.version(s3.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId)
                     .multipartUpload(m -> m.parts(parts))).versionId());
             completed = true;
             PhysicalKey location = PhysicalKey.of(bucket, key, version);
-            return new Copied(location, crc64() ? Crc64Nvme.fromPartCrcs(partChecksums, sizes)
-                    : ChunkedChecksum.fromPartDigests(partChecksums.stream().map(c -> Base64.getDecoder().decode(c)).toList()));
+            return new Copied(location, S3PartCopies.combine(copied.get(), sizes, hashType));
         } finally {
             if (!completed) {
                 try {

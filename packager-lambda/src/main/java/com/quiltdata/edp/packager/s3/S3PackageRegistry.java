@@ -5,11 +5,17 @@ import com.quiltdata.edp.packager.domain.PhysicalKey;
 import com.quiltdata.edp.packager.port.ObjectReader;
 import com.quiltdata.edp.packager.port.ObjectReader.StoredText;
 import com.quiltdata.edp.packager.port.PackageRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Function;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** Layout V1 of a registry bucket, written with plain PutObject as quilt3 does. */
@@ -42,6 +48,20 @@ public final class S3PackageRegistry implements PackageRegistry {
                 return false;
             }
             throw S3Errors.map(e, "head s3://" + registry + "/" + PACKAGES + topHash);
+        }
+    }
+
+    @Override
+    public <T> Optional<T> readManifest(String registry, String topHash, Function<InputStream, T> read) {
+        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(r -> r.bucket(registry).key(PACKAGES + topHash))) {
+            return Optional.of(read.apply(in));
+        } catch (S3Exception e) {
+            if (S3Errors.notFound(e) && !"NoSuchBucket".equals(S3Errors.errorCode(e))) {
+                return Optional.empty();
+            }
+            throw S3Errors.map(e, "read s3://" + registry + "/" + PACKAGES + topHash);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -1,16 +1,19 @@
 package com.quiltdata.edp.packager.testing;
 
 import com.quiltdata.edp.packager.domain.PackageName;
+import com.quiltdata.edp.packager.domain.RegistryPointer;
 import com.quiltdata.edp.packager.port.Notifier;
 import com.quiltdata.edp.packager.port.ObjectReader.StoredText;
 import com.quiltdata.edp.packager.port.PackageRegistry;
 import com.quiltdata.edp.packager.port.PackageRevision;
 import com.quiltdata.edp.packager.port.RevisionStore;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Kills a packager run right after one of its write steps succeeded, once: wraps the real registry,
@@ -73,6 +76,11 @@ public final class CrashAt {
             }
 
             @Override
+            public <T> Optional<T> readManifest(String registry, String topHash, Function<InputStream, T> reader) {
+                return real.readManifest(registry, topHash, reader);
+            }
+
+            @Override
             public Optional<StoredText> workflowsConfig(String registry) {
                 return real.workflowsConfig(registry);
             }
@@ -100,6 +108,18 @@ public final class CrashAt {
             public void record(PackageRevision revision) {
                 real.record(revision);
                 after(Step.ROW);
+            }
+
+            @Override
+            public boolean recordPointer(PackageRevision revision, String pointerKey) {
+                boolean added = real.recordPointer(revision, pointerKey);
+                after(Step.ROW);
+                return added;
+            }
+
+            @Override
+            public boolean hasPointer(RegistryPointer pointer, String topHash) {
+                return real.hasPointer(pointer, topHash);
             }
 
             @Override

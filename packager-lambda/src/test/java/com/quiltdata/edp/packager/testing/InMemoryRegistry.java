@@ -3,7 +3,9 @@ package com.quiltdata.edp.packager.testing;
 import com.quiltdata.edp.packager.domain.PackageName;
 import com.quiltdata.edp.packager.port.ObjectReader.StoredText;
 import com.quiltdata.edp.packager.port.PackageRegistry;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +13,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** A registry as a map of paths to contents (the same relative layout as an S3 or local registry). */
 public final class InMemoryRegistry implements PackageRegistry {
@@ -26,6 +29,15 @@ public final class InMemoryRegistry implements PackageRegistry {
     @Override
     public synchronized boolean hasManifest(String registry, String topHash) {
         return files.containsKey(registry + "/.quilt/packages/" + topHash);
+    }
+
+    @Override
+    public <T> Optional<T> readManifest(String registry, String topHash, Function<InputStream, T> read) {
+        byte[] manifest;
+        synchronized (this) {
+            manifest = files.get(registry + "/.quilt/packages/" + topHash);
+        }
+        return manifest == null ? Optional.empty() : Optional.of(read.apply(new ByteArrayInputStream(manifest)));
     }
 
     @Override

@@ -1,9 +1,12 @@
 package com.quiltdata.edp.packager.testing;
 
 import com.quiltdata.edp.packager.domain.PackageName;
+import com.quiltdata.edp.packager.domain.RegistryPointer;
 import com.quiltdata.edp.packager.port.PackageRevision;
 import com.quiltdata.edp.packager.port.RevisionStore;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -12,6 +15,8 @@ import java.util.UUID;
 public final class InMemoryRevisionStore implements RevisionStore {
     public final List<PackageRevision> revisions = new ArrayList<>();
     public final List<PackageRevision> open = new ArrayList<>();
+    /** registry, pointer key and top hash of each revision recorded with its pointer */
+    public final Set<List<String>> pointers = new HashSet<>();
 
     @Override
     public synchronized boolean hasBatch(UUID batchId) {
@@ -30,6 +35,21 @@ public final class InMemoryRevisionStore implements RevisionStore {
         if (!again) {
             revisions.add(revision);
         }
+    }
+
+    @Override
+    public synchronized boolean recordPointer(PackageRevision revision, String pointerKey) {
+        if (!pointers.add(List.of(revision.registry(), pointerKey, revision.topHash()))) {
+            return false;
+        }
+        int before = revisions.size();
+        record(revision);
+        return revisions.size() > before;
+    }
+
+    @Override
+    public synchronized boolean hasPointer(RegistryPointer pointer, String topHash) {
+        return pointers.contains(List.of(pointer.registry(), pointer.key(), topHash));
     }
 
     @Override

@@ -1,6 +1,8 @@
-package com.quiltdata.edp.packager.domain;
+package com.quiltdata.edp.domain;
 
 import com.quiltdata.edp.observe.Bounded;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,8 +11,8 @@ import java.util.Map;
 /**
  * An {@code s3://bucket/path?query#fragment} split the one way quilt3 reads it: the bucket, the
  * path percent-decoded ({@code +} stays {@code +}), the query parameters form-decoded in their order,
- * the fragment dropped. Package requests ({@link #parse}) and physical keys ({@link PhysicalKey#parse})
- * both read URLs through it.
+ * the fragment dropped. Package requests, physical keys and the CLI's {@code s3://} arguments all
+ * read URLs through it.
  *
  * @param parameters every query parameter as written, in order (a name may repeat)
  */
@@ -18,21 +20,6 @@ public record S3Url(String bucket, String decodedPath, List<Map.Entry<String, St
 
     public S3Url {
         parameters = List.copyOf(parameters);
-    }
-
-    /** A URL a message gives: local sources are refused, and a problem is the request's fault. */
-    static S3Url parse(String text) {
-        if (text.startsWith("file:")) {
-            throw new InvalidRequestException("local (file:) sources are not supported: " + Bounded.text(text));
-        }
-        if (!text.startsWith("s3://")) {
-            throw new InvalidRequestException("expected an s3:// URL, got " + Bounded.quoted(text));
-        }
-        try {
-            return split(text);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException(e.getMessage());
-        }
     }
 
     /** Splits an {@code s3://} URL; throws {@link IllegalArgumentException} naming what is wrong. */
@@ -56,13 +43,13 @@ public record S3Url(String bucket, String decodedPath, List<Map.Entry<String, St
         if (bucket.isEmpty()) {
             throw new IllegalArgumentException("s3:// URL without a bucket: " + Bounded.quoted(text));
         }
-        String path = slash < 0 ? "" : PhysicalKey.percentDecode(rest.substring(slash + 1), false);
+        String path = slash < 0 ? "" : percentDecode(rest.substring(slash + 1), false);
         List<Map.Entry<String, String>> params = new ArrayList<>();
         if (!query.isEmpty()) {
             for (String param : query.split("&")) {
                 int eq = param.indexOf('=');
-                String name = PhysicalKey.percentDecode(eq < 0 ? param : param.substring(0, eq), true);
-                String value = eq < 0 ? "" : PhysicalKey.percentDecode(param.substring(eq + 1), true);
+                String name = percentDecode(eq < 0 ? param : param.substring(0, eq), true);
+                String value = eq < 0 ? "" : percentDecode(param.substring(eq + 1), true);
                 params.add(Map.entry(name, value));
             }
         }
@@ -78,5 +65,34 @@ public record S3Url(String bucket, String decodedPath, List<Map.Entry<String, St
             }
         }
         return map;
+    }
+
+    /** Decodes {@code %XX} escapes as UTF-8; with {@code form}, {@code +} is a space. */
+    public static String percentDecode(String text, boolean form) {
+        if (text.indexOf('%') < 0 && !(form && text.indexOf('+') >= 0)) {
+            return text;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '%' && i + 2 < text.length() && isHex(text.charAt(i + 1)) && isHex(text.charAt(i + 2))) {
+                bytes.write(Integer.parseInt(text.substring(i + 1, i + 3), 16));
+                i += 2;
+            } else if (form && c == '+') {
+                bytes.write(' ');
+            } else {
+                byte[] utf8 = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                if (Character.isHighSurrogate(c) && i + 1 < text.length()) {
+                    utf8 = text.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
+                    i++;
+                }
+                bytes.write(utf8, 0, utf8.length);
+            }
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private static boolean isHex(char c) {
+        return Character.digit(c, 16) >= 0;
     }
 }
