@@ -20,7 +20,8 @@ public record EmitSettings(
         Optional<String> fileGatewayShareArn,
         String region,
         Optional<URI> endpoint,
-        Duration tickPeriod) {
+        Duration tickPeriod,
+        Optional<RulesFileLocation> rulesFile) {
 
     /** Ticks every {@code EMIT_TICK_SECONDS} within each scheduled minute. */
     public static final int DEFAULT_TICK_SECONDS = 10;
@@ -30,6 +31,12 @@ public record EmitSettings(
             String eventBusName, Optional<String> fileGatewayShareArn, String region, Optional<URI> endpoint) {
         this(database, rules, readyFilter, eventBusName, fileGatewayShareArn, region, endpoint,
                 Duration.ofSeconds(DEFAULT_TICK_SECONDS));
+    }
+
+    /** Without a rules file: the stack's thresholds apply to every batch. */
+    public EmitSettings(DatabaseSettings database, ReadinessRules rules, Optional<JqReadyFilter> readyFilter,
+            String eventBusName, Optional<String> fileGatewayShareArn, String region, Optional<URI> endpoint, Duration tickPeriod) {
+        this(database, rules, readyFilter, eventBusName, fileGatewayShareArn, region, endpoint, tickPeriod, Optional.empty());
     }
 
     /** Reads every setting and throws one ConfigurationException naming all problems. */
@@ -55,8 +62,16 @@ public record EmitSettings(
         Optional<URI> endpoint = aws.endpoint();
         // 60 is one tick a minute, the schedule's own rate; below 1 s the open-set query would run back to back
         Duration tickPeriod = Duration.ofSeconds(env.integer("EMIT_TICK_SECONDS", DEFAULT_TICK_SECONDS, 1, 60));
+        Optional<RulesFileLocation> rulesFile = Optional.empty();
+        Optional<String> rulesUri = env.optional("BUCKET_RULES_URI");
+        if (rulesUri.isPresent()) {
+            rulesFile = RulesFileLocation.parse(rulesUri.get());
+            if (rulesFile.isEmpty()) {
+                env.problem("BUCKET_RULES_URI must be s3://<bucket>/<key> of the rules file, got " + Bounded.quoted(rulesUri.get()));
+            }
+        }
         env.validate();
-        return new EmitSettings(database, rules, filter, bus, share, region, endpoint, tickPeriod);
+        return new EmitSettings(database, rules, filter, bus, share, region, endpoint, tickPeriod, rulesFile);
     }
 
     /** The thresholds alone (the CLI's status reads them too); problems are added to {@code env}. */
@@ -71,5 +86,20 @@ public record EmitSettings(
             }
         }
         return new ReadinessRules(count, quiet, maxAge, sentinels);
+    }
+
+    /** Where the rules file is (ADR 0313). */
+    public record RulesFileLocation(String bucket, String key) {
+        private static final java.util.regex.Pattern URI = java.util.regex.Pattern.compile("s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/(.+)");
+
+        public static Optional<RulesFileLocation> parse(String uri) {
+            java.util.regex.Matcher m = URI.matcher(uri);
+            return m.matches() && !m.group(2).endsWith("/") ? Optional.of(new RulesFileLocation(m.group(1), m.group(2))) : Optional.empty();
+        }
+
+        @Override
+        public String toString() {
+            return "s3://" + bucket + "/" + key;
+        }
     }
 }
