@@ -105,6 +105,30 @@ class TemplateDeploysOnMotoTest {
     }
 
     @Test
+    void oneStackWatchesSeveralBucketsAndNoOthers() throws Exception {
+        // Given one stack for two buckets, with a rules file (its read policy is deployed too)
+        EdpStack.Deployment stack = EdpStack.deploy(moto, "edp-multi", Map.of(
+                "BucketName", "edp-multi-raw,edp-multi-instruments", "BucketRulesUri", "s3://edp-multi-config/edp/rules.json"));
+        try (S3Client s3 = moto.s3(); SqsClient sqs = moto.client(SqsClient.builder())) {
+            for (String bucket : List.of("edp-multi-raw", "edp-multi-instruments", "edp-multi-other")) {
+                s3.createBucket(b -> b.bucket(bucket));
+                moto.enableEventBridgeNotifications(bucket);
+            }
+
+            // When the same key is written to both watched buckets and to a third
+            for (String bucket : List.of("edp-multi-raw", "edp-multi-instruments", "edp-multi-other")) {
+                s3.putObject(b -> b.bucket(bucket).key("lab/run-7/a.csv"), RequestBody.fromString(bucket));
+            }
+
+            // Then the one ingest queue holds the events of the two watched buckets only
+            List<String> seen = receive(sqs, stack.output("IngestQueueUrl"), 2).stream()
+                    .map(event -> event.path("detail").path("bucket").path("name").asText() + "/" + event.path("detail").path("object").path("key").asText())
+                    .sorted().toList();
+            assertEquals(List.of("edp-multi-instruments/lab/run-7/a.csv", "edp-multi-raw/lab/run-7/a.csv"), seen);
+        }
+    }
+
+    @Test
     void onlyTheWatchedPrefixesReachTheIngestQueue() throws Exception {
         // Given a stack watching two prefixes of its bucket
         EdpStack.Deployment stack = EdpStack.deploy(moto, "edp-watch", Map.of(
