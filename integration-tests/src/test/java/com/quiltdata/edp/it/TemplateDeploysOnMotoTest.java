@@ -74,7 +74,8 @@ class TemplateDeploysOnMotoTest {
         Set<String> kinds = stack.compatibilityChanges().stream()
                 .map(change -> change.substring(change.indexOf('(') + 1)).collect(Collectors.toCollection(TreeSet::new));
         assertTrue(Set.of("moto has no AWS::Lambda::Alias)", "moto cannot Ref a stack's own DB parameter group)",
-                "moto cannot deliver EventBridge events to SNS or Lambda)", "moto has no RDS-managed master user secret)").containsAll(kinds), "unexpected rewrites: " + stack.compatibilityChanges());
+                "moto cannot deliver EventBridge events to SNS or Lambda)", "moto has no RDS-managed master user secret)",
+                "moto cannot invoke an image function from an SQS event source)").containsAll(kinds), "unexpected rewrites: " + stack.compatibilityChanges());
     }
 
     @Test
