@@ -3,6 +3,7 @@ package com.quiltdata.edp.emit;
 import com.quiltdata.edp.config.AwsSettings;
 import com.quiltdata.edp.config.DatabaseSettings;
 import com.quiltdata.edp.config.Env;
+import com.quiltdata.edp.domain.S3Url;
 import com.quiltdata.edp.emit.domain.ReadinessRules;
 import com.quiltdata.edp.emit.jq.JqReadyFilter;
 import com.quiltdata.edp.observe.Bounded;
@@ -90,11 +91,19 @@ public record EmitSettings(
 
     /** Where the rules file is (ADR 0313). */
     public record RulesFileLocation(String bucket, String key) {
-        private static final java.util.regex.Pattern URI = java.util.regex.Pattern.compile("s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/(.+)");
+        private static final String BUCKET = "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]";
 
+        /** An {@code s3://bucket/key} naming an object (read through common's {@link S3Url}); empty for anything else. */
         public static Optional<RulesFileLocation> parse(String uri) {
-            java.util.regex.Matcher m = URI.matcher(uri);
-            return m.matches() && !m.group(2).endsWith("/") ? Optional.of(new RulesFileLocation(m.group(1), m.group(2))) : Optional.empty();
+            S3Url url;
+            try {
+                url = S3Url.split(uri);
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+            boolean object = url.bucket().matches(BUCKET) && !url.decodedPath().isEmpty() && !url.decodedPath().endsWith("/")
+                    && url.parameters().isEmpty() && !uri.contains("#");
+            return object ? Optional.of(new RulesFileLocation(url.bucket(), url.decodedPath())) : Optional.empty();
         }
 
         @Override

@@ -560,7 +560,8 @@ class TemplateChecksTest {
         for (String ok : List.of("", "s3://edp-config/rules.json", "s3://edp-config/edp/thresholds/rules.json")) {
             assertTrue(ok.matches(pattern), ok);
         }
-        for (String bad : List.of("edp-config/rules.json", "s3://edp-config/", "s3://edp-config", "https://edp-config.s3.amazonaws.com/rules.json")) {
+        for (String bad : List.of("edp-config/rules.json", "s3://edp-config/", "s3://edp-config", "https://edp-config.s3.amazonaws.com/rules.json",
+                "s3://edp-config/rules.json?versionId=1")) {
             assertFalse(bad.matches(pattern), bad);
         }
     }
