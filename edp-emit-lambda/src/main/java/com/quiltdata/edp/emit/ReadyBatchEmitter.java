@@ -33,7 +33,9 @@ import java.util.UUID;
  * {@code package-objects-ready} content for each batch id.
  *
  * <p>The tick first announces again the batches an earlier invocation closed but did not finish
- * announcing. Then it lists the due batches once and works in rounds. Each round claims up to
+ * announcing. Then it lists the due batches once per distinct set of thresholds (the stack's, and
+ * those of the rules file, ADR 0313), each over the batches those thresholds govern, and works in
+ * rounds. Each round claims up to
  * {@code roundSize} of them in one transaction ({@code FOR UPDATE SKIP LOCKED}, re-checking that
  * they are still open and due, so a concurrent tick takes other batches), decides their trigger,
  * closes the ready ones to new objects and commits; only then does it publish them, a slice at a
