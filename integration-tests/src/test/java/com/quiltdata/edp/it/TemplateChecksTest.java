@@ -340,7 +340,14 @@ class TemplateChecksTest {
             }
         }
         assertTrue(admitted.contains("arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/" + name), admitted.toString());
-        assertTrue(reads("PackagerRole", "arn:${AWS::Partition}:s3:::${BucketName}/*"), "the packager reads the monitored bucket's pointers and manifests");
+        Map<String, List<String>> monitoredGrants = packagerGrants("edp-demo-bucket,edp-demo-second");
+        for (String action : List.of("s3:GetObject", "s3:GetObjectVersion")) {
+            assertEquals(List.of("arn:*:s3:::edp-demo-bucket/*", "arn:*:s3:::edp-demo-second/*"), monitoredGrants.get(action),
+                    "the packager reads each monitored bucket's pointers and manifests");
+        }
+        // and the rule matches every monitored bucket of a list
+        EventRouter twoBuckets = new EventRouter(template, Map.of("BucketName", "edp-demo-second,edp-demo-bucket"), Map.of());
+        assertEquals(List.of("BucketEventsRule", "RegistryRevisionsRule"), twoBuckets.matchingRules(EventRouter.DEFAULT_BUS, pointer));
         assertTrue(reads("PackagerRegistryPolicy", "arn:${AWS::Partition}:s3:::${PackageRegistry}/.quilt/*"), "and PackageRegistry's");
     }
 
