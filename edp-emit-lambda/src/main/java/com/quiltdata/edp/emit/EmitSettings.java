@@ -3,6 +3,7 @@ package com.quiltdata.edp.emit;
 import com.quiltdata.edp.config.AwsSettings;
 import com.quiltdata.edp.config.DatabaseSettings;
 import com.quiltdata.edp.config.Env;
+import com.quiltdata.edp.domain.S3Url;
 import com.quiltdata.edp.emit.domain.ReadinessRules;
 import com.quiltdata.edp.emit.jq.JqReadyFilter;
 import com.quiltdata.edp.observe.Bounded;
@@ -20,7 +21,8 @@ public record EmitSettings(
         Optional<String> fileGatewayShareArn,
         String region,
         Optional<URI> endpoint,
-        Duration tickPeriod) {
+        Duration tickPeriod,
+        Optional<RulesFileLocation> rulesFile) {
 
     /** Ticks every {@code EMIT_TICK_SECONDS} within each scheduled minute. */
     public static final int DEFAULT_TICK_SECONDS = 10;
@@ -30,6 +32,12 @@ public record EmitSettings(
             String eventBusName, Optional<String> fileGatewayShareArn, String region, Optional<URI> endpoint) {
         this(database, rules, readyFilter, eventBusName, fileGatewayShareArn, region, endpoint,
                 Duration.ofSeconds(DEFAULT_TICK_SECONDS));
+    }
+
+    /** Without a rules file: the stack's thresholds apply to every batch. */
+    public EmitSettings(DatabaseSettings database, ReadinessRules rules, Optional<JqReadyFilter> readyFilter,
+            String eventBusName, Optional<String> fileGatewayShareArn, String region, Optional<URI> endpoint, Duration tickPeriod) {
+        this(database, rules, readyFilter, eventBusName, fileGatewayShareArn, region, endpoint, tickPeriod, Optional.empty());
     }
 
     /** Reads every setting and throws one ConfigurationException naming all problems. */
@@ -55,8 +63,16 @@ public record EmitSettings(
         Optional<URI> endpoint = aws.endpoint();
         // 60 is one tick a minute, the schedule's own rate; below 1 s the open-set query would run back to back
         Duration tickPeriod = Duration.ofSeconds(env.integer("EMIT_TICK_SECONDS", DEFAULT_TICK_SECONDS, 1, 60));
+        Optional<RulesFileLocation> rulesFile = Optional.empty();
+        Optional<String> rulesUri = env.optional("BUCKET_RULES_URI");
+        if (rulesUri.isPresent()) {
+            rulesFile = RulesFileLocation.parse(rulesUri.get());
+            if (rulesFile.isEmpty()) {
+                env.problem("BUCKET_RULES_URI must be s3://<bucket>/<key> of the rules file, got " + Bounded.quoted(rulesUri.get()));
+            }
+        }
         env.validate();
-        return new EmitSettings(database, rules, filter, bus, share, region, endpoint, tickPeriod);
+        return new EmitSettings(database, rules, filter, bus, share, region, endpoint, tickPeriod, rulesFile);
     }
 
     /** The thresholds alone (the CLI's status reads them too); problems are added to {@code env}. */
@@ -71,5 +87,28 @@ public record EmitSettings(
             }
         }
         return new ReadinessRules(count, quiet, maxAge, sentinels);
+    }
+
+    /** Where the rules file is (ADR 0313). */
+    public record RulesFileLocation(String bucket, String key) {
+        private static final String BUCKET = "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]";
+
+        /** An {@code s3://bucket/key} naming an object (read through common's {@link S3Url}); empty for anything else. */
+        public static Optional<RulesFileLocation> parse(String uri) {
+            S3Url url;
+            try {
+                url = S3Url.split(uri);
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+            boolean object = url.bucket().matches(BUCKET) && !url.decodedPath().isEmpty() && !url.decodedPath().endsWith("/")
+                    && url.parameters().isEmpty() && !uri.contains("#");
+            return object ? Optional.of(new RulesFileLocation(url.bucket(), url.decodedPath())) : Optional.empty();
+        }
+
+        @Override
+        public String toString() {
+            return "s3://" + bucket + "/" + key;
+        }
     }
 }

@@ -4,11 +4,15 @@ import com.quiltdata.edp.aws.AwsClients;
 import com.quiltdata.edp.aws.Databases;
 import com.quiltdata.edp.config.Env;
 import com.quiltdata.edp.emit.eventbridge.EventBridgeEventPublisher;
+import com.quiltdata.edp.emit.domain.ThresholdRules;
 import com.quiltdata.edp.emit.port.CacheRefresher;
 import com.quiltdata.edp.emit.port.EventPublisher;
 import com.quiltdata.edp.emit.port.ReadyFilter;
+import com.quiltdata.edp.emit.port.RulesFileReader;
+import com.quiltdata.edp.emit.port.ThresholdSource;
 import com.quiltdata.edp.emit.postgres.JdbcBatchRepository;
 import com.quiltdata.edp.emit.postgres.JdbcPackageRevisionRepository;
+import com.quiltdata.edp.emit.s3.S3RulesFileReader;
 import com.quiltdata.edp.emit.storagegateway.StorageGatewayCacheRefresher;
 import com.quiltdata.edp.observe.Metrics;
 import com.quiltdata.edp.postgres.Database;
@@ -17,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.storagegateway.StorageGatewayClient;
 
 /**
@@ -44,14 +49,31 @@ public final class EmitWiring {
                 eventBridge(settings.region(), settings.endpoint()), settings.eventBusName(), clock);
         Optional<CacheRefresher> refresher = settings.fileGatewayShareArn()
                 .map(arn -> new StorageGatewayCacheRefresher(storageGateway(settings.region(), settings.endpoint()), arn));
-        return assemble(database, publisher, refresher, settings, clock, Metrics.toStdout("emit", clock), DEADLINE_RESERVE);
+        Metrics metrics = Metrics.toStdout("emit", clock);
+        ThresholdSource thresholds = settings.rulesFile()
+                .map(file -> thresholds(new S3RulesFileReader(s3(settings.region(), settings.endpoint()), file.bucket(), file.key()),
+                        settings, metrics, clock))
+                .orElse(ThresholdSource.fixed(ThresholdRules.defaultsOnly(settings.rules())));
+        return assemble(database, publisher, refresher, settings, thresholds, clock, metrics, DEADLINE_RESERVE);
+    }
+
+    /** The rules file over the stack's thresholds, re-read at most every {@link RulesFileThresholds#RECHECK}. */
+    public static ThresholdSource thresholds(RulesFileReader reader, EmitSettings settings, Metrics metrics, Clock clock) {
+        return new RulesFileThresholds(reader, settings.rules(), metrics, clock, RulesFileThresholds.RECHECK);
     }
 
     /** Puts the parts together; tests use it with their own publisher, refresher and metrics sink. */
     public static EmitTick assemble(Database database, EventPublisher publisher, Optional<CacheRefresher> refresher,
             EmitSettings settings, Clock clock, Metrics metrics, Duration reserve) {
+        return assemble(database, publisher, refresher, settings, ThresholdSource.fixed(ThresholdRules.defaultsOnly(settings.rules())),
+                clock, metrics, reserve);
+    }
+
+    /** As above, with the thresholds taken from {@code thresholds} at every tick. */
+    public static EmitTick assemble(Database database, EventPublisher publisher, Optional<CacheRefresher> refresher,
+            EmitSettings settings, ThresholdSource thresholds, Clock clock, Metrics metrics, Duration reserve) {
         JdbcBatchRepository batches = new JdbcBatchRepository(database);
-        ReadyBatchEmitter emitter = new ReadyBatchEmitter(batches, publisher, settings.rules(),
+        ReadyBatchEmitter emitter = new ReadyBatchEmitter(batches, publisher, thresholds,
                 settings.readyFilter().map(f -> (ReadyFilter) f), clock, reserve, ROUND_SIZE);
         PackageReadyAnnouncer announcer = new PackageReadyAnnouncer(new JdbcPackageRevisionRepository(database), publisher,
                 refresher, clock, reserve, ROUND_SIZE);
@@ -60,6 +82,13 @@ public final class EmitWiring {
 
     public static EventBridgeClient eventBridge(String region, Optional<URI> endpoint) {
         return AwsClients.configure(EventBridgeClient.builder().httpClient(AwsClients.httpClient()), region, endpoint)
+                .overrideConfiguration(o -> o.apiCallTimeout(API_CALL_TIMEOUT))
+                .build();
+    }
+
+    public static S3Client s3(String region, Optional<URI> endpoint) {
+        return AwsClients.configure(S3Client.builder().httpClient(AwsClients.httpClient()), region, endpoint)
+                .forcePathStyle(endpoint.isPresent())
                 .overrideConfiguration(o -> o.apiCallTimeout(API_CALL_TIMEOUT))
                 .build();
     }

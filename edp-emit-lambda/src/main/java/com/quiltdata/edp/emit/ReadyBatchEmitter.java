@@ -6,6 +6,7 @@ import com.quiltdata.edp.emit.domain.PackageObjectsReady;
 import com.quiltdata.edp.emit.domain.ReadinessRules;
 import com.quiltdata.edp.emit.domain.ReadinessRules.Conditions;
 import com.quiltdata.edp.emit.domain.ReadyBatch;
+import com.quiltdata.edp.emit.domain.ThresholdRules;
 import com.quiltdata.edp.emit.domain.Trigger;
 import com.quiltdata.edp.emit.port.BatchClaim;
 import com.quiltdata.edp.emit.port.BatchRepository;
@@ -13,6 +14,7 @@ import com.quiltdata.edp.emit.port.BatchRepository.DueQuery;
 import com.quiltdata.edp.emit.port.EventPublisher;
 import com.quiltdata.edp.emit.port.PublishResult;
 import com.quiltdata.edp.emit.port.ReadyFilter;
+import com.quiltdata.edp.emit.port.ThresholdSource;
 import com.quiltdata.edp.observe.Log;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,7 +33,9 @@ import java.util.UUID;
  * {@code package-objects-ready} content for each batch id.
  *
  * <p>The tick first announces again the batches an earlier invocation closed but did not finish
- * announcing. Then it lists the due batches once and works in rounds. Each round claims up to
+ * announcing. Then it lists the due batches once per distinct set of thresholds (the stack's, and
+ * those of the rules file, ADR 0313), each over the batches those thresholds govern, and works in
+ * rounds. Each round claims up to
  * {@code roundSize} of them in one transaction ({@code FOR UPDATE SKIP LOCKED}, re-checking that
  * they are still open and due, so a concurrent tick takes other batches), decides their trigger,
  * closes the ready ones to new objects and commits; only then does it publish them, a slice at a
@@ -55,7 +59,7 @@ public final class ReadyBatchEmitter {
 
     private final BatchRepository batches;
     private final EventPublisher publisher;
-    private final ReadinessRules rules;
+    private final ThresholdSource thresholds;
     private final Optional<ReadyFilter> filter;
     private final Clock clock;
     private final Duration reserve;
@@ -67,20 +71,27 @@ public final class ReadyBatchEmitter {
      */
     public ReadyBatchEmitter(BatchRepository batches, EventPublisher publisher, ReadinessRules rules,
             Optional<ReadyFilter> filter, Clock clock, Duration reserve, int roundSize) {
+        this(batches, publisher, ThresholdSource.fixed(ThresholdRules.defaultsOnly(rules)), filter, clock, reserve, roundSize);
+    }
+
+    /** With thresholds per bucket or prefix, read from {@code thresholds} at the start of every tick (ADR 0313). */
+    public ReadyBatchEmitter(BatchRepository batches, EventPublisher publisher, ThresholdSource thresholds,
+            Optional<ReadyFilter> filter, Clock clock, Duration reserve, int roundSize) {
         if (roundSize < 1) {
             throw new IllegalArgumentException("round size must be at least 1, got " + roundSize);
         }
         this.batches = batches;
         this.publisher = publisher;
-        this.rules = rules;
+        this.thresholds = thresholds;
         this.filter = filter;
         this.clock = clock;
         this.reserve = reserve;
         this.roundSize = roundSize;
     }
 
+    /** The stack's default rules (those of batches no scope of the rules file covers). */
     public ReadinessRules rules() {
-        return rules;
+        return thresholds.current().defaults();
     }
 
     /** Emits every due batch that fits before the deadline. */
@@ -91,13 +102,30 @@ public final class ReadyBatchEmitter {
             tally.stoppedEarly = true;
             return tally.summary();
         }
+        ThresholdRules rules = thresholds.current();
+        tally.rules = rules;
         // the lease ends with this invocation: no other tick publishes what it closed while it may still run
         Instant lease = now.plus(min(deadline.remaining(), MAX_LEASE));
         announceUnfinished(now, lease, deadline, tally);
         if (tally.interrupted || tally.stoppedEarly) {
             return tally.summary();
         }
-        DueQuery query = new DueQuery(now, rules, filter.map(ReadyFilter::expression));
+        // one due query per distinct set of rules, each over the batches those rules govern
+        for (int group = 0; group < rules.groups().size(); group++) {
+            ThresholdRules.ScopeSelection scope = rules.selection(group);
+            DueQuery query = new DueQuery(now, rules.groups().get(group), filter.map(ReadyFilter::expression),
+                    scope.selectsEverything() ? Optional.empty() : Optional.of(scope));
+            emitRounds(query, deadline, lease, tally);
+            if (tally.interrupted || tally.stoppedEarly) {
+                break;
+            }
+        }
+        return tally.summary();
+    }
+
+    /** Claims, closes and announces the batches the query finds due, a round at a time. */
+    private void emitRounds(DueQuery query, Deadline deadline, Instant lease, Tally tally) {
+        Instant now = query.now();
         List<UUID> due = batches.findDue(query);
         for (int from = 0; from < due.size(); from += roundSize) {
             if (outOfTime(deadline)) {
@@ -110,7 +138,7 @@ public final class ReadyBatchEmitter {
                 if (claimed.isEmpty()) {
                     continue;
                 }
-                ready = decide(claim, claimed, now, tally);
+                ready = decide(claim, claimed, query.rules(), now, tally);
                 claim.closeForAnnouncement(ready, clock.instant(), lease);
                 claim.commit();
             }
@@ -119,7 +147,6 @@ public final class ReadyBatchEmitter {
                 break;
             }
         }
-        return tally.summary();
     }
 
     /**
@@ -155,14 +182,15 @@ public final class ReadyBatchEmitter {
         batches.finishAnnouncing(announced, notAnnounced, clock.instant(), lease);
         Instant announcedAt = clock.instant();
         for (ReadyBatch r : published) {
-            tally.emitted(r, rules.readySince(r.batch(), r.trigger()), announcedAt);
+            tally.emitted(r, tally.rules.rulesFor(r.batch().bucket(), r.batch().prefix()).readySince(r.batch(), r.trigger()),
+                    announcedAt);
             LOG.info("emitted", "bucket", r.batch().bucket(), "prefix", r.batch().prefix(), "batch_id", r.batch().batchId().toString(),
                     "trigger", r.trigger().wireName(), "objects", r.batch().objectCount(), "deleted", r.batch().deletedCount());
         }
         return published;
     }
 
-    private List<ReadyBatch> decide(BatchClaim claim, List<OpenBatch> due, Instant now, Tally tally) {
+    private List<ReadyBatch> decide(BatchClaim claim, List<OpenBatch> due, ReadinessRules rules, Instant now, Tally tally) {
         Map<UUID, Conditions> conditions = new HashMap<>();
         List<UUID> needFilter = new ArrayList<>();
         for (OpenBatch batch : due) {
@@ -271,6 +299,8 @@ public final class ReadyBatchEmitter {
 
     private static final class Tally {
         final Instant now;
+        /** The thresholds of this tick, read once at its start. */
+        ThresholdRules rules;
         final Map<Trigger, Integer> emitted = new EnumMap<>(Trigger.class);
         int republished;
         int failures;

@@ -37,6 +37,21 @@ class EmitSettingsTest {
     }
 
     @Test
+    void shouldReadTheRulesFileLocationAndRefuseAnythingButAnS3Object() {
+        Map<String, String> env = minimal();
+        assertEquals(Optional.empty(), EmitSettings.from(new Env(env)).rulesFile(), "no rules file by default");
+        env.put("BUCKET_RULES_URI", "s3://edp-config/edp/rules.json");
+        assertEquals(Optional.of(new EmitSettings.RulesFileLocation("edp-config", "edp/rules.json")), EmitSettings.from(new Env(env)).rulesFile());
+
+        for (String bad : List.of("edp-config/rules.json", "s3://edp-config/", "s3://Edp_Config/rules.json", "https://edp-config.s3.amazonaws.com/rules.json",
+                "s3://edp-config/rules.json?versionId=1")) {
+            env.put("BUCKET_RULES_URI", bad);
+            ConfigurationException e = assertThrows(ConfigurationException.class, () -> EmitSettings.from(new Env(env)), bad);
+            assertTrue(e.getMessage().contains("BUCKET_RULES_URI must be s3://<bucket>/<key> of the rules file"), e.getMessage());
+        }
+    }
+
+    @Test
     void shouldReadTheTickPeriodWithinAMinute() {
         Map<String, String> env = minimal();
         env.put("EMIT_TICK_SECONDS", "15");

@@ -34,6 +34,10 @@ import java.util.function.BiFunction;
  *       {@code MasterUserSecret.SecretArn} attribute (the stack fails on the GetAtt). Each such GetAtt
  *       becomes a Ref to a stand-in {@code AWS::SecretsManager::Secret} the rewrite adds, holding what
  *       RDS would put in its secret.</li>
+ *   <li>moto invokes the function of an SQS event source mapping when a message arrives, and for a
+ *       container-image function that fails (AttributeError, HTTP 500 to the sender, so a PutEvents
+ *       whose rule targets the queue fails too). Such mappings are created disabled; the messages stay
+ *       in the queue for the test to read.</li>
  * </ol>
  */
 public final class MotoCompatibility {
@@ -97,6 +101,19 @@ public final class MotoCompatibility {
                         changes.add(e.getKey() + ": removed target " + target.path("Id").asText() + " (moto cannot deliver EventBridge events to SNS or Lambda)");
                     }
                 }
+            }
+        });
+
+        // an SQS message for an image function's event source makes moto invoke it, which fails with HTTP 500
+        template.path("Resources").fields().forEachRemaining(e -> {
+            if (!"AWS::Lambda::EventSourceMapping".equals(e.getValue().path("Type").asText())) {
+                return;
+            }
+            JsonNode name = e.getValue().path("Properties").path("FunctionName");
+            String function = name.has("Ref") ? name.get("Ref").asText() : name.path("Fn::GetAtt").path(0).asText();
+            if ("Image".equals(template.path("Resources").path(function).path("Properties").path("PackageType").asText())) {
+                ((ObjectNode) e.getValue().path("Properties")).put("Enabled", false);
+                changes.add(e.getKey() + ": disabled (moto cannot invoke an image function from an SQS event source)");
             }
         });
         return changes;

@@ -59,6 +59,7 @@ class SettingsReachLiveVersionTest {
         changes.put("DBUser", "edp_admin");
         changes.put("FileGatewayShareArn", "arn:aws:storagegateway:us-east-1:123456789012:share/share-ABC12345");
         changes.put("BucketName", "edp-data-2");
+        changes.put("BucketRulesUri", "s3://edp-config/edp/rules.json");
         changes.put("DBSslMode", "verify-full");
         changes.put("DBCaBundleLayerArn", "arn:aws:lambda:us-east-1:123456789012:layer:rds-ca:1");
         return changes;

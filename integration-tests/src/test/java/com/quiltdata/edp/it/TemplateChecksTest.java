@@ -340,7 +340,14 @@ class TemplateChecksTest {
             }
         }
         assertTrue(admitted.contains("arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/" + name), admitted.toString());
-        assertTrue(reads("PackagerRole", "arn:${AWS::Partition}:s3:::${BucketName}/*"), "the packager reads the monitored bucket's pointers and manifests");
+        Map<String, List<String>> monitoredGrants = packagerGrants("edp-demo-bucket,edp-demo-second");
+        for (String action : List.of("s3:GetObject", "s3:GetObjectVersion")) {
+            assertEquals(List.of("arn:*:s3:::edp-demo-bucket/*", "arn:*:s3:::edp-demo-second/*"), monitoredGrants.get(action),
+                    "the packager reads each monitored bucket's pointers and manifests");
+        }
+        // and the rule matches every monitored bucket of a list
+        EventRouter twoBuckets = new EventRouter(template, Map.of("BucketName", "edp-demo-second,edp-demo-bucket"), Map.of());
+        assertEquals(List.of("BucketEventsRule", "RegistryRevisionsRule"), twoBuckets.matchingRules(EventRouter.DEFAULT_BUS, pointer));
         assertTrue(reads("PackagerRegistryPolicy", "arn:${AWS::Partition}:s3:::${PackageRegistry}/.quilt/*"), "and PackageRegistry's");
     }
 
@@ -498,26 +505,93 @@ class TemplateChecksTest {
 
     @Test
     void packagerWritesOnlyTheRegistryKeysItsCodeWrites() {
-        // .quilt/workflows/config.yml and the catalog's own files stay out of the packager's reach
-        JsonNode statements = template.resource("PackagerRole").path("Properties").path("Policies").path(0).path("PolicyDocument").path("Statement");
+        // .quilt/workflows/config.yml and the catalog's own files stay out of the packager's reach, in every monitored bucket
+        Map<String, List<String>> byAction = packagerGrants("raw-a,raw-b");
         List<String> putObject = new ArrayList<>();
         List<String> abort = new ArrayList<>();
-        for (JsonNode statement : statements) {
-            List<String> resources = new ArrayList<>();
-            JsonNode resource = statement.path("Resource");
-            (resource.isArray() ? resource : JsonNodeFactory.instance.arrayNode().add(resource))
-                    .forEach(r -> resources.add(r.path("Fn::Sub").asText(r.asText())));
-            if (texts(statement.path("Action")).contains("s3:PutObject")) {
-                putObject.addAll(resources);
+        for (String bucket : List.of("raw-a", "raw-b")) {
+            putObject.add("arn:*:s3:::" + bucket + "/" + S3PackageRegistry.PACKAGES + "*");
+        }
+        for (String bucket : List.of("raw-a", "raw-b")) {
+            putObject.add("arn:*:s3:::" + bucket + "/" + S3PackageRegistry.NAMED + "*");
+        }
+        for (String bucket : List.of("raw-a", "raw-b")) {
+            putObject.add("arn:*:s3:::" + bucket + "/" + S3ContentHasher.SCRATCH_PREFIX + "*");
+            abort.add("arn:*:s3:::" + bucket + "/" + S3ContentHasher.SCRATCH_PREFIX + "*");
+        }
+        assertEquals(putObject, byAction.get("s3:PutObject"));
+        assertEquals(abort, byAction.get("s3:AbortMultipartUpload"));
+    }
+
+    @Test
+    void everyMonitoredBucketIsListedReadAndMatchedAndOneBucketStaysOneBucket() {
+        // Given BucketName with one bucket (the EDP docs' parameter files) and with three
+        for (List<String> buckets : List.of(List.of("edp-data"), List.of("raw-a", "raw-b", "instruments-c"))) {
+            String value = String.join(",", buckets);
+            Map<String, List<String>> grants = packagerGrants(value);
+            assertEquals(buckets.stream().map(b -> "arn:*:s3:::" + b).toList(), grants.get("s3:ListBucket"), value);
+            assertEquals(buckets.stream().map(b -> "arn:*:s3:::" + b + "/*").toList(), grants.get("s3:GetObject"), value);
+            DeploymentModel model = new DeploymentModel(template.root(), deployValues(Map.of("BucketName", value)), Map.of());
+            // Then the S3 rule matches exactly those buckets, and so does the RO-Crate rule
+            for (String rule : List.of("BucketEventsRule", "RoCratesRule")) {
+                JsonNode names = model.resolve(template.resource(rule).path("Properties").path("EventPattern").path("detail").path("bucket").path("name"));
+                List<String> matched = new ArrayList<>();
+                names.forEach(n -> matched.add(n.asText()));
+                assertEquals(buckets, matched, rule + " for " + value);
             }
-            if (texts(statement.path("Action")).contains("s3:AbortMultipartUpload")) {
-                abort.addAll(resources);
+            // and the store accepts exactly those
+            assertEquals(value, model.resolve(template.resource("StoreFunction").path("Properties").path("Environment").path("Variables")
+                    .path("BUCKET_NAMES")).asText());
+        }
+        // The parameter takes up to ten names, no spaces, no empty entries
+        String pattern = template.parameters().path("BucketName").path("AllowedPattern").asText();
+        assertTrue("raw-a,raw-b,instruments-c".matches(pattern));
+        assertTrue(String.join(",", java.util.Collections.nCopies(10, "edp-data")).matches(pattern));
+        assertFalse(String.join(",", java.util.Collections.nCopies(11, "edp-data")).matches(pattern), "eleven buckets");
+        assertFalse("edp-data, edp-more".matches(pattern), "a space");
+        assertFalse("edp-data,,edp-more".matches(pattern), "an empty entry");
+    }
+
+    @Test
+    void theRulesFileIsReadByEmitOnlyAndOnlyWhenGiven() {
+        JsonNode policy = template.resource("EmitRulesFilePolicy");
+        assertEquals("HasBucketRulesFile", policy.path("Condition").asText());
+        assertEquals("EmitRole", policy.path("Properties").path("Roles").path(0).path("Ref").asText());
+        assertFalse(template.condition("HasBucketRulesFile", Map.of("BucketName", "raw")));
+        DeploymentModel model = new DeploymentModel(template.root(),
+                deployValues(Map.of("BucketName", "raw", "BucketRulesUri", "s3://edp-config/edp/rules.json")), Map.of());
+        JsonNode statement = model.properties("EmitRulesFilePolicy").path("PolicyDocument").path("Statement").path(0);
+        assertEquals("s3:GetObject", statement.path("Action").asText());
+        assertEquals("arn:aws:s3:::edp-config/edp/rules.json", statement.path("Resource").asText());
+        String pattern = template.parameters().path("BucketRulesUri").path("AllowedPattern").asText();
+        for (String ok : List.of("", "s3://edp-config/rules.json", "s3://edp-config/edp/thresholds/rules.json")) {
+            assertTrue(ok.matches(pattern), ok);
+        }
+        for (String bad : List.of("edp-config/rules.json", "s3://edp-config/", "s3://edp-config", "https://edp-config.s3.amazonaws.com/rules.json",
+                "s3://edp-config/rules.json?versionId=1")) {
+            assertFalse(bad.matches(pattern), bad);
+        }
+    }
+
+    /** The packager role's S3 resources per action, resolved for {@code bucketName}. */
+    private Map<String, List<String>> packagerGrants(String bucketName) {
+        DeploymentModel model = new DeploymentModel(template.root(), deployValues(Map.of("BucketName", bucketName)), Map.of());
+        JsonNode statements = model.properties("PackagerRole").path("Policies").path(0).path("PolicyDocument").path("Statement");
+        Map<String, List<String>> byAction = new LinkedHashMap<>();
+        for (JsonNode statement : statements) {
+            for (String action : texts(statement.path("Action"))) {
+                List<String> resources = byAction.computeIfAbsent(action, a -> new ArrayList<>());
+                JsonNode resource = statement.path("Resource");
+                (resource.isArray() ? resource : JsonNodeFactory.instance.arrayNode().add(resource)).forEach(r -> resources.add(r.asText()));
             }
         }
-        String bucket = "arn:${AWS::Partition}:s3:::${BucketName}/";
-        assertEquals(List.of(bucket + S3PackageRegistry.PACKAGES + "*", bucket + S3PackageRegistry.NAMED + "*",
-                bucket + S3ContentHasher.SCRATCH_PREFIX + "*"), putObject);
-        assertEquals(List.of(bucket + S3ContentHasher.SCRATCH_PREFIX + "*"), abort);
+        return byAction;
+    }
+
+    private static Map<String, String> deployValues(Map<String, String> values) {
+        Map<String, String> parameters = new HashMap<>(Map.of("VPC", "vpc-1", "Subnets", "subnet-1,subnet-2", "SecurityGroup", "sg-1"));
+        parameters.putAll(values);
+        return parameters;
     }
 
     @Test

@@ -74,7 +74,8 @@ class TemplateDeploysOnMotoTest {
         Set<String> kinds = stack.compatibilityChanges().stream()
                 .map(change -> change.substring(change.indexOf('(') + 1)).collect(Collectors.toCollection(TreeSet::new));
         assertTrue(Set.of("moto has no AWS::Lambda::Alias)", "moto cannot Ref a stack's own DB parameter group)",
-                "moto cannot deliver EventBridge events to SNS or Lambda)", "moto has no RDS-managed master user secret)").containsAll(kinds), "unexpected rewrites: " + stack.compatibilityChanges());
+                "moto cannot deliver EventBridge events to SNS or Lambda)", "moto has no RDS-managed master user secret)",
+                "moto cannot invoke an image function from an SQS event source)").containsAll(kinds), "unexpected rewrites: " + stack.compatibilityChanges());
     }
 
     @Test
@@ -101,6 +102,30 @@ class TemplateDeploysOnMotoTest {
             }
             assertEquals(List.of("Object Created edp-routing-data/lab/run-7/a.csv", "Object Deleted edp-routing-data/lab/run-7/a.csv"),
                     seen.stream().sorted().toList());
+        }
+    }
+
+    @Test
+    void oneStackWatchesSeveralBucketsAndNoOthers() throws Exception {
+        // Given one stack for two buckets, with a rules file (its read policy is deployed too)
+        EdpStack.Deployment stack = EdpStack.deploy(moto, "edp-multi", Map.of(
+                "BucketName", "edp-multi-raw,edp-multi-instruments", "BucketRulesUri", "s3://edp-multi-config/edp/rules.json"));
+        try (S3Client s3 = moto.s3(); SqsClient sqs = moto.client(SqsClient.builder())) {
+            for (String bucket : List.of("edp-multi-raw", "edp-multi-instruments", "edp-multi-other")) {
+                s3.createBucket(b -> b.bucket(bucket));
+                moto.enableEventBridgeNotifications(bucket);
+            }
+
+            // When the same key is written to both watched buckets and to a third
+            for (String bucket : List.of("edp-multi-raw", "edp-multi-instruments", "edp-multi-other")) {
+                s3.putObject(b -> b.bucket(bucket).key("lab/run-7/a.csv"), RequestBody.fromString(bucket));
+            }
+
+            // Then the one ingest queue holds the events of the two watched buckets only
+            List<String> seen = receive(sqs, stack.output("IngestQueueUrl"), 2).stream()
+                    .map(event -> event.path("detail").path("bucket").path("name").asText() + "/" + event.path("detail").path("object").path("key").asText())
+                    .sorted().toList();
+            assertEquals(List.of("edp-multi-instruments/lab/run-7/a.csv", "edp-multi-raw/lab/run-7/a.csv"), seen);
         }
     }
 
@@ -228,6 +253,27 @@ class TemplateDeploysOnMotoTest {
     }
 
     @Test
+    void aReadyBatchReachesTheProcessorQueueAndThePackagerQueueBoth() throws Exception {
+        // Given a stack with the batch processor
+        EdpStack.Deployment stack = EdpStack.deploy(moto, "edp-proc", Map.of("BucketName", "edp-proc-data",
+                "ProcessorImageUri", "123456789012.dkr.ecr.us-east-1.amazonaws.com/edp-processor-lab@sha256:" + "0".repeat(64)));
+        String detail = "{\"version\":\"0.1\",\"bucket\":\"edp-proc-data\",\"prefix\":\"lab/run-7/\",\"batch_id\":\"b-1\",\"object_count\":3}";
+        try (EventBridgeClient events = moto.client(EventBridgeClient.builder()); SqsClient sqs = moto.client(SqsClient.builder())) {
+            // When emit publishes package-objects-ready
+            assertEquals(0, events.putEvents(b -> b.entries(e -> e.eventBusName("edp-proc-bus").source("com.quiltdata.edp")
+                    .detailType("package-objects-ready").detail(detail))).failedEntryCount());
+
+            // Then the processor's queue and the packager's queue each hold it
+            for (String queue : List.of("ProcessorQueueUrl", "PackagerQueueUrl")) {
+                List<JsonNode> received = receive(sqs, stack.output(queue), 1);
+                assertEquals(1, received.size(), queue + ": " + received);
+                assertEquals(MAPPER.readTree(detail), received.get(0).path("detail"), queue);
+            }
+        }
+        assertTrue(stack.outputs().containsKey("ProcessorDeadLetterQueueUrl"), "outputs: " + stack.outputs());
+    }
+
+    @Test
     void everyOptionalFeatureDeploysTogether() {
         // When the stack is created with forwarding to three buses, a File Gateway share and an alarm e-mail
         String forwards = "arn:aws:events:us-east-1:111122223333:event-bus/one,"
@@ -244,12 +290,22 @@ class TemplateDeploysOnMotoTest {
                 Map.entry("OmicsOutputBucket", "edp-options-omics"),
                 Map.entry("PackageRoCrates", "true"),
                 Map.entry("PackageRegistry", "edp-options-processed"),
-                Map.entry("ExtraRegistries", "edp-options-archive,edp-options-shared")));
+                Map.entry("ExtraRegistries", "edp-options-archive,edp-options-shared"),
+                Map.entry("BucketRulesUri", "s3://edp-options-config/edp/rules.json"),
+                Map.entry("ProcessorImageUri", "123456789012.dkr.ecr.us-east-1.amazonaws.com/edp-processor-lab:1"),
+                Map.entry("ProcessorTargetBucket", "edp-options-outputs")));
 
         // Then the EDP bus carries the packager, notification and three forwarding rules, each forwarding to its bus
         try (EventBridgeClient events = moto.client(EventBridgeClient.builder())) {
             List<String> rules = events.listRules(b -> b.eventBusName("edp-options-bus")).rules().stream().map(Rule::name).sorted().toList();
-            assertEquals(List.of("edp-forward-1", "edp-forward-2", "edp-forward-3", "edp-notifications", "package-objects-ready"), rules);
+            assertEquals(List.of("edp-forward-1", "edp-forward-2", "edp-forward-3", "edp-notifications", "edp-options-processor",
+                    "package-objects-ready"), rules);
+            // the batch processor's rule sends ready batches to its own queue
+            List<String> processorTargets = events.listTargetsByRule(b -> b.rule("edp-options-processor").eventBusName("edp-options-bus")).targets()
+                    .stream().map(software.amazon.awssdk.services.eventbridge.model.Target::arn).toList();
+            assertEquals(1, processorTargets.size());
+            assertTrue(stack.output("ProcessorQueueUrl").endsWith("/" + queueName(processorTargets.get(0))),
+                    stack.output("ProcessorQueueUrl") + " vs " + processorTargets);
             List<String> forwardedTo = new ArrayList<>();
             for (int i = 1; i <= 3; i++) {
                 int n = i;

@@ -3,6 +3,8 @@ package com.quiltdata.edp.emit.port;
 import com.quiltdata.edp.emit.domain.OpenBatch;
 import com.quiltdata.edp.emit.domain.ReadinessRules;
 import com.quiltdata.edp.emit.domain.ReadyBatch;
+import com.quiltdata.edp.emit.domain.ThresholdRules;
+import com.quiltdata.edp.emit.domain.ThresholdRules.ScopeSelection;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -53,7 +55,15 @@ public interface BatchRepository {
     /** How many batches are open and since when the oldest one is (metrics). */
     OpenBatchStats openBatchStats();
 
-    record DueQuery(Instant now, ReadinessRules rules, Optional<String> filterExpression) {}
+    /**
+     * What is due: the rules, the ready filter, and which batches the rules apply to ({@code scope}
+     * empty = every open batch; see {@link ThresholdRules#selection}).
+     */
+    record DueQuery(Instant now, ReadinessRules rules, Optional<String> filterExpression, Optional<ScopeSelection> scope) {
+        public DueQuery(Instant now, ReadinessRules rules, Optional<String> filterExpression) {
+            this(now, rules, filterExpression, Optional.empty());
+        }
+    }
 
     record OpenBatchStats(long count, Optional<Instant> oldestOpenedAt) {}
 

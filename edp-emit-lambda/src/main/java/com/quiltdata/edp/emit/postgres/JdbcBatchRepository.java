@@ -72,9 +72,22 @@ public final class JdbcBatchRepository implements BatchRepository {
      * One pass over the open set. Count, quiet and max age are column tests. A batch none of them
      * makes due is looked at for sentinels only when batch_sentinel_check has no answer for its
      * current state (activity time and counts); fresh answers are remembered by the same statement.
-     * Parameters: count threshold, quiet cutoff, max age on/off and cutoff, sentinels four times
-     * (remembered answer, look, whether to look, remember), then the hold exclusion.
+     * Parameters: count threshold, quiet cutoff, max age on/off and cutoff, sentinels (remembered
+     * answer), the rule scope (see bindScope), sentinels three times (look, whether to look,
+     * remember), then the hold exclusion.
      */
+    /*
+     * The rule scope (ADR 0313): with a rules file, the batches of one rule group only, which are
+     * those whose most specific scope (same bucket, longest scope prefix that starts their prefix) is
+     * in that group, or group 0 when no scope contains them. Parameters: whether to select, the
+     * scope table's buckets, prefixes and groups, and the wanted group.
+     */
+    private static final String IN_SCOPE = """
+            (NOT ?::boolean OR coalesce(
+                    (SELECT s.rule_group FROM unnest(?::text[], ?::text[], ?::int[]) AS s(bucket, prefix, rule_group)
+                     WHERE s.bucket = b.bucket AND starts_with(b.prefix, s.prefix)
+                     ORDER BY length(s.prefix) DESC LIMIT 1), 0) = ?)""";
+
     private static final String FIND_DUE = """
             WITH open AS (
                 SELECT b.batch_id, b.opened_at, b.last_activity_at, b.object_count, b.deleted_count, b.total_bytes,
@@ -85,7 +98,8 @@ public final class JdbcBatchRepository implements BatchRepository {
                        ON c.batch_id = b.batch_id AND c.sentinels = ?::text[]
                       AND c.last_activity_at = b.last_activity_at AND c.object_count = b.object_count
                       AND c.deleted_count = b.deleted_count AND c.total_bytes = b.total_bytes
-                WHERE b.state = 'open'),
+                WHERE b.state = 'open' AND """ + IN_SCOPE + """
+            ),
             looked AS (
                 SELECT o.batch_id, o.last_activity_at, o.object_count, o.deleted_count, o.total_bytes,
                        EXISTS (SELECT 1 FROM batch_object x
@@ -196,7 +210,9 @@ public final class JdbcBatchRepository implements BatchRepository {
                     ps.setObject(i++, time(q.rules().quietCutoff(q.now())));
                     ps.setBoolean(i++, q.rules().maxAgeEnabled());
                     ps.setObject(i++, time(q.rules().maxAgeCutoff(q.now()).orElse(q.now())));
-                    for (int k = 0; k < 4; k++) {
+                    ps.setArray(i++, sentinels);
+                    i = bindScope(c, ps, i, q);
+                    for (int k = 0; k < 3; k++) {
                         ps.setArray(i++, sentinels);
                     }
                     bindNotHeld(ps, i, q);
@@ -246,6 +262,16 @@ public final class JdbcBatchRepository implements BatchRepository {
         ps.setArray(i++, sentinels);
         ps.setArray(i++, sentinels);
         return bindNotHeld(ps, i, q);
+    }
+
+    private static int bindScope(Connection c, PreparedStatement ps, int first, DueQuery q) throws SQLException {
+        int i = first;
+        ps.setBoolean(i++, q.scope().isPresent());
+        ps.setArray(i++, c.createArrayOf("text", q.scope().map(s -> s.buckets().toArray()).orElse(new Object[0])));
+        ps.setArray(i++, c.createArrayOf("text", q.scope().map(s -> s.prefixes().toArray()).orElse(new Object[0])));
+        ps.setArray(i++, c.createArrayOf("int4", q.scope().map(s -> s.groups().toArray()).orElse(new Object[0])));
+        ps.setInt(i++, q.scope().map(s -> s.group()).orElse(0));
+        return i;
     }
 
     private static int bindNotHeld(PreparedStatement ps, int first, DueQuery q) throws SQLException {

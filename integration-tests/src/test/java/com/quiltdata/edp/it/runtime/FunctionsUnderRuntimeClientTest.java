@@ -12,6 +12,7 @@ import com.quiltdata.edp.config.BucketSettings;
 import com.quiltdata.edp.config.Env;
 import com.quiltdata.edp.it.CloudFormationTemplate;
 import com.quiltdata.edp.it.MotoServer;
+import com.quiltdata.edp.it.ProcessorImage;
 import com.quiltdata.edp.it.Repository;
 import com.quiltdata.edp.it.pipeline.EventRouter;
 import com.quiltdata.edp.it.pipeline.FunctionEnvironment;
@@ -148,6 +149,46 @@ class FunctionsUnderRuntimeClientTest {
                 assertTrue(latest.matches("[0-9a-f]{64}"), "latest names a top hash: " + latest);
                 assertTrue(s3.headObject(b -> b.bucket(BUCKET).key(".quilt/packages/" + latest)).contentLength() > 0,
                         "the manifest that latest names exists");
+            }
+        }
+    }
+
+    @Test
+    void processorRunsTheImagesProgramOnTheReadyBatchAndReturnsOnlyThePoisonMessage() throws Exception {
+        assumeTrue(MotoServer.available(), MotoServer::unavailableMessage);
+        // the function as the stack deploys it (ADR 0404): the jar and handler of edp-processor/Dockerfile, the
+        // template's environment, and the program a user's image sets under s3-event-bridge's name
+        ProcessorImage image = ProcessorImage.read();
+        Map<String, String> params = Map.of("BucketName", BUCKET, "ProcessorImageUri", "123456789012.dkr.ecr.us-east-1.amazonaws.com/lab:1");
+        Map<String, String> values = new LinkedHashMap<>(EventRouter.parameterValues(TEMPLATE, params));
+        values.put("AWS::StackName", "edp");
+        try (MotoServer moto = MotoServer.start(); S3Client s3 = moto.s3(); SnsClient sns = moto.client(SnsClient.builder())) {
+            s3.createBucket(b -> b.bucket(BUCKET));
+            s3.putObject(b -> b.bucket(BUCKET).key("lab/run-7/a.csv"), RequestBody.fromString("x,y\n1,2\n3,4\n"));
+            s3.putObject(b -> b.bucket(BUCKET).key("lab/run-7/b.csv"), RequestBody.fromString("x,y\n5,6\n"));
+            values.put("Topic", sns.createTopic(b -> b.name("edp-notifications")).topicArn());
+            JsonNode function = TEMPLATE.resource("ProcessorFunction").path("Properties");
+            Map<String, String> env = new LinkedHashMap<>();
+            TEMPLATE.evaluate(function.path("Environment").path("Variables"), values).fields()
+                    .forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+            env.put("HANDLER_COMMAND", "cat \"$ROOT_FOLDER\"/*.csv | grep -vc '^x,y' > \"$ROOT_FOLDER\"/rows.txt");
+            env.putAll(moto(moto));
+            String handler = function.path("ImageConfig").path("Command").path(0).asText();
+            assertEquals(image.cmd(), List.of(handler), "the template runs the Dockerfile's CMD");
+            Path jar = Repository.file(image.jar().orElseThrow());
+            try (RuntimeApi api = new RuntimeApi(arn("ProcessorFunction"));
+                    LambdaProcess processor = LambdaProcess.start("ProcessorFunction", jar, handler,
+                            Integer.parseInt(values.get(function.path("MemorySize").path("Ref").asText())), api, env)) {
+                String ready = "{\"version\": \"0\", \"id\": \"e-1\", \"detail-type\": \"package-objects-ready\", \"source\": \"com.quiltdata.edp\", "
+                        + "\"detail\": {\"version\": \"0.1\", \"bucket\": \"" + BUCKET + "\", \"prefix\": \"lab/run-7/\", "
+                        + "\"batch_id\": \"6f1c2a52-2b0e-4c1e-9d55-0c6a7e0e7a01\", \"object_count\": 2}}";
+                String event = sqsEvent("processor", List.of(message("m-good", ready, 1), message("m-poison", "{\"detail\": ", 1)));
+                RuntimeApi.Answer answer = api.invoke(event, ANSWER_TIMEOUT);
+                System.out.printf("runtime_client function=%s jar_bytes=%d start_to_first_answer_ms=%d%n",
+                        "ProcessorFunction", Files.size(jar), processor.sinceStart().toMillis());
+                assertAnswer(processor, answer, "{\"batchItemFailures\":[{\"itemIdentifier\":\"m-poison\"}]}");
+                assertEquals("3", s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("lab/run-7/rows.txt")).asUtf8String().trim(),
+                        "the program's output is written back under the batch's prefix");
             }
         }
     }
