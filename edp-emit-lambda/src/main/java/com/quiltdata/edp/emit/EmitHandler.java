@@ -2,6 +2,7 @@ package com.quiltdata.edp.emit;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.quiltdata.edp.domain.ImmediateTickRequest;
 import com.quiltdata.edp.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +18,7 @@ import java.time.Clock;
  */
 public final class EmitHandler implements RequestStreamHandler {
     /** The detail-type of the store's request for one tick now. */
-    public static final String IMMEDIATE_TICK_TYPE = "edp-batches-ready";
+    public static final String IMMEDIATE_TICK_TYPE = ImmediateTickRequest.DETAIL_TYPE;
 
     private final TickLoop loop;
     private final TickLoop once;

@@ -1,5 +1,6 @@
 package com.quiltdata.edp.store.lambda;
 
+import com.quiltdata.edp.domain.ImmediateTickRequest;
 import com.quiltdata.edp.store.port.ImmediateAnnouncer;
 import java.nio.charset.StandardCharsets;
 import software.amazon.awssdk.core.SdkBytes;
@@ -14,11 +15,8 @@ import software.amazon.awssdk.services.lambda.model.InvokeResponse;
  * the tick.
  */
 public final class LambdaImmediateAnnouncer implements ImmediateAnnouncer {
-    /**
-     * What the emit function recognises as "run one tick now" (its EmitHandler reads the same
-     * detail-type); anything else it receives is a scheduled invocation.
-     */
-    public static final String REQUEST = "{\"source\":\"com.quiltdata.edp.store\",\"detail-type\":\"edp-batches-ready\",\"detail\":{}}";
+    /** What the emit function recognises as "run one tick now"; anything else is a scheduled invocation. */
+    public static final String REQUEST = ImmediateTickRequest.PAYLOAD;
 
     private final LambdaClient lambda;
     private final String functionName;

@@ -2,6 +2,7 @@ package com.quiltdata.edp.packager.s3;
 
 import com.quiltdata.edp.packager.domain.PackageName;
 import com.quiltdata.edp.packager.domain.PhysicalKey;
+import com.quiltdata.edp.packager.domain.RegistryPointer;
 import com.quiltdata.edp.packager.port.ObjectReader;
 import com.quiltdata.edp.packager.port.ObjectReader.StoredText;
 import com.quiltdata.edp.packager.port.PackageRegistry;
@@ -21,7 +22,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /** Layout V1 of a registry bucket, written with plain PutObject as quilt3 does. */
 public final class S3PackageRegistry implements PackageRegistry {
     public static final String PACKAGES = ".quilt/packages/";
-    public static final String NAMED = ".quilt/named_packages/";
+    public static final String NAMED = RegistryPointer.NAMED_PACKAGES;
     public static final String WORKFLOWS_CONFIG = ".quilt/workflows/config.yml";
     private static final int MAX_CONFIG_BYTES = 1 << 20;
 
@@ -76,7 +77,7 @@ public final class S3PackageRegistry implements PackageRegistry {
 
     @Override
     public void putPointer(String registry, PackageName name, Instant when, String topHash) {
-        putText(registry, NAMED + name + "/" + when.getEpochSecond(), topHash);
+        putText(registry, RegistryPointer.keyOf(name, when), topHash);
     }
 
     @Override
