@@ -128,7 +128,9 @@ public final class JdbcBatchRepository implements BatchRepository {
             + "WHERE b.batch_id = ANY (?::uuid[]) AND b.state = 'open'\n"
             + "  AND " + due(SENTINEL) + "\n"
             + "ORDER BY b.opened_at, b.batch_id\n"
-            + "FOR UPDATE OF b SKIP LOCKED";
+            // NO KEY UPDATE still excludes the store (its FOR UPDATE) and other ticks, but not the foreign-key
+            // checks of a concurrent listing remembering a sentinel answer, which waited on it and deadlocked (ADR 0208)
+            + "FOR NO KEY UPDATE OF b SKIP LOCKED";
 
     private static final String CLAIM_OPEN = "SELECT " + COLUMNS + ", false AS sentinel_seen\n"
             + "FROM batch b WHERE b.state = 'open' AND b.bucket = ? AND b.prefix = ?\n"
