@@ -167,7 +167,7 @@ public final class JdbcBatchRepository implements BatchRepository {
                 RETURNING b.batch_id),
             forgotten AS (DELETE FROM batch_hold h USING closed m WHERE h.batch_id = m.batch_id),
             unchecked AS (DELETE FROM batch_sentinel_check c
-                          USING (SELECT k.batch_id FROM batch_sentinel_check k JOIN closed m ON m.batch_id = k.batch_id
+                          USING (SELECT k.batch_id FROM batch_sentinel_check k WHERE k.batch_id = ANY (?::uuid[])
                                  ORDER BY k.batch_id FOR UPDATE OF k) l
                           WHERE c.batch_id = l.batch_id)
             SELECT count(*) FROM closed""";
@@ -501,6 +501,7 @@ public final class JdbcBatchRepository implements BatchRepository {
                 close.setArray(3, c.createArrayOf("text", triggers));
                 close.setArray(4, idArray);
                 close.setArray(5, idArray);
+                close.setArray(6, idArray); // the sentinel answers to lock, through their primary key (every id is closed here)
                 long closed;
                 try (ResultSet rs = close.executeQuery()) {
                     rs.next();
