@@ -436,6 +436,44 @@ class ReadyBatchEmitterTest {
         }
 
         @Test
+        void shouldPublishARoundInParallelCallsAndRetryItsRefusedEntriesOnceOnTheNextTick() {
+            // Given a wave of 100 due batches (one round: ten calls of ten), a bus slow enough that calls
+            // overlap, and seven refused entries spread over several of the round's calls
+            List<UUID> ids = OpenBatches.insertMany(f.db, 100, i -> OpenBatches.batch(BUCKET, "lab/run-" + i + "/").files(5));
+            Set<String> refused = Set.of(3, 17, 24, 48, 59, 71, 99).stream().map(i -> "lab/run-" + i + "/").collect(Collectors.toSet());
+            f.bus.delayEachCall(Duration.ofMillis(100)).failEntries(e -> refused.contains(e.detail().path("prefix").asText()), "ThrottlingException");
+            ReadyBatchEmitter emitter = f.emitter(RULES);
+
+            // When a tick runs
+            EmitSummary first = f.tick(emitter);
+
+            // Then its calls were in flight together, never more than the pool allows, ten entries at most each
+            assertTrue(f.bus.maxCallsInFlight() > 1, "calls overlapped: " + f.bus.maxCallsInFlight());
+            assertTrue(f.bus.maxCallsInFlight() <= EmitWiring.PUBLISH_CALLS_AT_ONCE, "at most the pool: " + f.bus.maxCallsInFlight());
+            assertTrue(f.bus.callSizes().stream().allMatch(n -> n <= 10), "at most 10 entries per PutEvents");
+            // and the accepted 93 are emitted, the refused 7 stay closed and unmarked, their lease given back
+            assertEquals(93, first.emitted());
+            assertEquals(7, first.publishFailures());
+            assertEquals(93, f.count("SELECT count(*) FROM batch WHERE state = 'emitted' AND emitted_at IS NOT NULL"));
+            assertEquals(7, f.count("SELECT count(*) FROM batch WHERE state = 'closed' AND emitted_at IS NULL AND publishing_until IS NULL"
+                    + " AND prefix = ANY (?::text[])", (Object) refused.toArray(String[]::new)));
+
+            // When the bus accepts them again and the next tick runs
+            f.bus.heal();
+            f.clock.advance(Duration.ofMinutes(1));
+            EmitSummary second = f.tick(emitter);
+
+            // Then exactly the 7 go out, each once, and every batch id was announced once in all
+            assertEquals(7, second.emitted());
+            assertEquals(7, second.republished());
+            List<String> published = f.publishedBatchIds();
+            assertEquals(100, published.size());
+            assertEquals(ids.stream().map(UUID::toString).collect(Collectors.toSet()), new HashSet<>(published));
+            assertEquals(100, f.count("SELECT count(*) FROM batch WHERE state = 'emitted'"));
+            assertEquals(0, f.tick(emitter).emitted(), "nothing is left to announce");
+        }
+
+        @Test
         void shouldStopAndKeepEverythingDueWhenTheBusIsDown() {
             OpenBatches.insertMany(f.db, 15, i -> OpenBatches.batch(BUCKET, "lab/run-" + i + "/").files(5));
             f.bus.failNextCalls(1000, 500);

@@ -7,7 +7,9 @@ import com.quiltdata.edp.emit.ReadyBatchEmitter;
 import com.quiltdata.edp.emit.domain.ReadinessRules;
 import com.quiltdata.edp.emit.eventbridge.EventBridgeEventPublisher;
 import com.quiltdata.edp.emit.port.EventPublisher;
+import com.quiltdata.edp.emit.domain.ThresholdRules;
 import com.quiltdata.edp.emit.port.ReadyFilter;
+import com.quiltdata.edp.emit.port.ThresholdSource;
 import com.quiltdata.edp.emit.postgres.JdbcBatchRepository;
 import com.quiltdata.edp.postgres.Database;
 import com.quiltdata.edp.testing.MutableClock;
@@ -17,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
 /**
@@ -32,6 +35,8 @@ public final class EmitFixture implements AutoCloseable {
     public final MutableClock clock = new MutableClock(T0);
     public final EventBridgeClient client = EmitWiring.eventBridge("us-east-1", Optional.of(bus.endpoint()));
     private final List<Database> databases = new ArrayList<>();
+    /** The emitters' PutEvents pool, as the wiring builds one: tests run the parallel publishing the Lambda runs. */
+    private final ExecutorService publishPool = EmitWiring.publishPool();
 
     /** A new connection to the test schema (one per concurrent emitter, as one per Lambda). */
     public Database database() {
@@ -53,8 +58,8 @@ public final class EmitFixture implements AutoCloseable {
     }
 
     public ReadyBatchEmitter emitter(ReadinessRules rules, Optional<ReadyFilter> filter, EventPublisher publisher) {
-        return new ReadyBatchEmitter(new JdbcBatchRepository(database()), publisher, rules, filter, clock, Duration.ZERO,
-                EmitWiring.ROUND_SIZE);
+        return new ReadyBatchEmitter(new JdbcBatchRepository(database()), publisher, ThresholdSource.fixed(ThresholdRules.defaultsOnly(rules)),
+                filter, clock, Duration.ZERO, EmitWiring.ROUND_SIZE, publishPool, EmitWiring.PUBLISH_CALLS_AT_ONCE);
     }
 
     public FlushBatch flusher() {
@@ -79,6 +84,7 @@ public final class EmitFixture implements AutoCloseable {
         try {
             EventSchemas.assertAllValid(bus.entries());
         } finally {
+            publishPool.shutdownNow();
             databases.forEach(Database::close);
             client.close();
             bus.close();

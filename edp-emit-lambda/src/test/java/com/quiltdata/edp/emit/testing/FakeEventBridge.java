@@ -9,6 +9,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -19,14 +21,27 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
  * A local EventBridge for the real SDK client: a JDK HTTP server that speaks the awsJson1.1
  * PutEvents operation, records every entry it accepts, and can be told to fail some entries
  * (a partial failure) or whole calls (an HTTP error), and to be slow.
+ *
+ * <p>Its replies go out without Nagle's delay: the JDK server writes a response's headers and body
+ * separately, and without {@code TCP_NODELAY} the body waits for the client's delayed ACK (about
+ * 40 ms a call, which made the stand-in, not the emitter, the cost of announcing a wave). It counts
+ * its own CPU per request ({@link #cpuNanos()}), so a benchmark can show it is cheap next to the
+ * code it measures.
  */
 public final class FakeEventBridge implements AutoCloseable {
+    static {
+        // read once, when the JVM's first JDK HTTP server is created; benchmarks also pass it on the command line
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     /** One accepted entry, as EventBridge would deliver it (minus id, account, time, region). */
     public record Entry(String eventBusName, String source, String detailType, List<String> resources, JsonNode detail) {
@@ -53,6 +68,9 @@ public final class FakeEventBridge implements AutoCloseable {
     private final List<Entry> accepted = new ArrayList<>();
     private final List<Integer> callSizes = new ArrayList<>();
     private final AtomicInteger calls = new AtomicInteger();
+    private final AtomicLong cpuNanos = new AtomicLong();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
     private volatile Predicate<Entry> failEntry = e -> false;
     private volatile String failCode = "InternalFailure";
     private final AtomicInteger httpErrorsLeft = new AtomicInteger();
@@ -130,57 +148,77 @@ public final class FakeEventBridge implements AutoCloseable {
         return calls.get();
     }
 
+    /** The most calls it was answering at one moment (since start or {@link #clear()}). */
+    public int maxCallsInFlight() {
+        return maxInFlight.get();
+    }
+
+    /** CPU time the stand-in's threads spent on requests (reading, parsing, recording, answering), the injected delay excluded. */
+    public long cpuNanos() {
+        return cpuNanos.get();
+    }
+
     public synchronized void clear() {
         accepted.clear();
         callSizes.clear();
         calls.set(0);
+        maxInFlight.set(0);
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        long cpu = THREADS.getCurrentThreadCpuTime();
+        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         try (exchange) {
             calls.incrementAndGet();
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             if (!delay.isZero()) {
                 try {
-                    Thread.sleep(delay.toMillis());
+                    Thread.sleep(delay.toMillis()); // a sleep costs no CPU: the counted time stays the stand-in's own
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             }
-            String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-            if (!"AWSEvents.PutEvents".equals(target)) {
-                reply(exchange, 400, "{\"__type\":\"UnknownOperationException\",\"message\":\"" + target + "\"}");
-                return;
-            }
-            if (httpErrorsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                reply(exchange, httpErrorStatus, "{\"__type\":\"InternalException\",\"message\":\"fake outage\"}");
-                return;
-            }
-            JsonNode request = Json.parse(body);
-            ObjectNode response = JsonNodeFactory.instance.objectNode();
-            ArrayNode results = response.putArray("Entries");
-            int failed = 0;
-            synchronized (this) {
-                callSizes.add(request.path("Entries").size());
-                for (JsonNode raw : request.path("Entries")) {
-                    List<String> resources = new ArrayList<>();
-                    raw.path("Resources").forEach(r -> resources.add(r.asText()));
-                    Entry entry = new Entry(raw.path("EventBusName").asText(), raw.path("Source").asText(),
-                            raw.path("DetailType").asText(), resources, Json.parse(raw.path("Detail").asText()));
-                    ObjectNode result = results.addObject();
-                    if (failEntry.test(entry)) {
-                        failed++;
-                        result.put("ErrorCode", failCode);
-                        result.put("ErrorMessage", "fake failure of this entry");
-                    } else {
-                        accepted.add(entry);
-                        result.put("EventId", UUID.randomUUID().toString());
-                    }
+            answer(exchange, body);
+        } finally {
+            inFlight.decrementAndGet();
+            cpuNanos.addAndGet(THREADS.getCurrentThreadCpuTime() - cpu);
+        }
+    }
+
+    private void answer(HttpExchange exchange, String body) throws IOException {
+        String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+        if (!"AWSEvents.PutEvents".equals(target)) {
+            reply(exchange, 400, "{\"__type\":\"UnknownOperationException\",\"message\":\"" + target + "\"}");
+            return;
+        }
+        if (httpErrorsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            reply(exchange, httpErrorStatus, "{\"__type\":\"InternalException\",\"message\":\"fake outage\"}");
+            return;
+        }
+        JsonNode request = Json.parse(body);
+        ObjectNode response = JsonNodeFactory.instance.objectNode();
+        ArrayNode results = response.putArray("Entries");
+        int failed = 0;
+        synchronized (this) {
+            callSizes.add(request.path("Entries").size());
+            for (JsonNode raw : request.path("Entries")) {
+                List<String> resources = new ArrayList<>();
+                raw.path("Resources").forEach(r -> resources.add(r.asText()));
+                Entry entry = new Entry(raw.path("EventBusName").asText(), raw.path("Source").asText(),
+                        raw.path("DetailType").asText(), resources, Json.parse(raw.path("Detail").asText()));
+                ObjectNode result = results.addObject();
+                if (failEntry.test(entry)) {
+                    failed++;
+                    result.put("ErrorCode", failCode);
+                    result.put("ErrorMessage", "fake failure of this entry");
+                } else {
+                    accepted.add(entry);
+                    result.put("EventId", UUID.randomUUID().toString());
                 }
             }
-            response.put("FailedEntryCount", failed);
-            reply(exchange, 200, Json.write(response));
         }
+        response.put("FailedEntryCount", failed);
+        reply(exchange, 200, Json.write(response));
     }
 
     private static void reply(HttpExchange exchange, int status, String body) throws IOException {

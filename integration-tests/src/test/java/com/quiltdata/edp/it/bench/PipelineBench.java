@@ -313,6 +313,11 @@ public final class PipelineBench {
                 }
             }, "store-" + c));
         }
+        long postmaster = postmasterPid(db);
+        double pgCpu0 = postgresCpuSeconds(postmaster);
+        double jvmCpu0 = jvmCpuSeconds();
+        long busCpu0 = bus.cpuNanos();
+        int busCalls0 = bus.calls();
         schedule.start();
         watcher.start();
         long start = System.nanoTime();
@@ -321,6 +326,11 @@ public final class PipelineBench {
             t.join();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        // process CPU while storing (item 3 of issue 17: what limits events_per_s on this machine)
+        double jvmCpu = jvmCpuSeconds() - jvmCpu0;
+        double pgCpu = postgresCpuSeconds(postmaster) - pgCpu0;
+        double busCpu = (bus.cpuNanos() - busCpu0) / 1e9;
+        int busCalls = bus.calls() - busCalls0;
         if (!failures.isEmpty()) {
             throw new IllegalStateException("a store environment failed", failures.get(0));
         }
@@ -415,10 +425,13 @@ public final class PipelineBench {
         out.printf(Locale.ROOT, "store+emit: %d events in %d prefixes, SQS batches of %d, %d store environments, %d batches announced,"
                 + " %d recorded, %d batch ids announced twice; %d immediate tick requests, %d scheduled ticks every %d s; prefix kind->trigger %s;"
                 + " %d prefixes never announced during the run; max count %.2f s, max sentinel %.2f s, max quiet late %.2f s;"
-                + " packaged %d sampled batches (%d objects); handler logs in %s%n",
+                + " packaged %d sampled batches (%d objects); handler logs in %s%n"
+                + "cpu while storing: jvm %.1f s (of it the stand-in bus %.2f s for %d PutEvents calls, %.2f ms a call), postgres %.1f s,"
+                + " in %.1f s: %.2f cores busy of %d%n",
                 sent, prefixes, batchSize, consumers, bus.entries("package-objects-ready").size(), recorded, announcedTwice, requests.get(),
                 scheduledTicks.get(), tick.toSeconds(), byTrigger, unannounced, max(countDelays), max(sentinelDelays), max(quietLateness),
-                packaged, packagedObjects, log);
+                packaged, packagedObjects, log, jvmCpu, busCpu, busCalls, busCalls == 0 ? 0 : busCpu * 1000 / busCalls, pgCpu,
+                seconds, (jvmCpu + Math.max(0, pgCpu)) / seconds, Runtime.getRuntime().availableProcessors());
         out.printf(Locale.ROOT, "pipeline events=%d seconds=%.1f events_per_s=%.0f consumers=%d p99_count_announce_s=%.2f"
                 + " p99_sentinel_announce_s=%.2f p99_quiet_late_s=%.2f lost=%d%n",
                 sent, seconds, sent / seconds, consumers, p99(countDelays), p99(sentinelDelays), p99(quietLateness), lost);
@@ -426,6 +439,54 @@ public final class PipelineBench {
         bus.close();
         sns.close();
         s3.close();
+    }
+
+    private static double jvmCpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1e9;
+    }
+
+    /** The server process behind the bench's connections: the parent of a backend. */
+    private static long postmasterPid(TestDatabase db) {
+        long backend = db.scalar("SELECT pg_backend_pid()");
+        String[] stat = procStat(backend);
+        return stat == null ? -1 : Long.parseLong(stat[1]);
+    }
+
+    /**
+     * CPU seconds of the PostgreSQL server from /proc (Linux): the postmaster, the children it has
+     * reaped, and its live backends; NaN where /proc is not readable.
+     */
+    static double postgresCpuSeconds(long postmaster) {
+        String[] own = postmaster < 0 ? null : procStat(postmaster);
+        if (own == null) {
+            return Double.NaN;
+        }
+        long ticks = Long.parseLong(own[11]) + Long.parseLong(own[12]) + Long.parseLong(own[13]) + Long.parseLong(own[14]);
+        try (var dirs = Files.list(Path.of("/proc"))) {
+            for (Path d : (Iterable<Path>) dirs::iterator) {
+                String name = d.getFileName().toString();
+                if (name.chars().allMatch(Character::isDigit)) {
+                    String[] stat = procStat(Long.parseLong(name));
+                    if (stat != null && Long.parseLong(stat[1]) == postmaster) {
+                        ticks += Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            return Double.NaN;
+        }
+        return ticks / 100.0; // USER_HZ is 100 on Linux
+    }
+
+    /** The fields of /proc/<pid>/stat after the command name: [0] state, [1] ppid, [11] utime, [12] stime, [13] cutime, [14] cstime. */
+    private static String[] procStat(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static int announcedCount(long[] announcedAt) {
