@@ -62,35 +62,9 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
             ORDER BY b.bucket, b.prefix
             FOR UPDATE OF b""";
 
-    /** What the open batches already hold for the keys; only the holder of a key's object_state lock writes its rows. */
-    private static final String SELECT_PREVIOUS = """
-            SELECT o.batch_id, o.object_key, o.deleted, o.size
-            FROM batch_object o JOIN unnest(?::uuid[], ?::text[]) AS t(batch_id, object_key)
-              ON o.batch_id = t.batch_id AND o.object_key = t.object_key""";
-
     /**
-     * Extends the prefixes' open batches by this batch's deltas: the common case, a prefix whose
-     * batch is already open. A plain UPDATE costs about half the upsert below, which locks each
-     * conflicting row before it updates it (ADR 0009). A batch an emit tick closed while we waited
-     * for its row is no longer open and is left out; the upsert then opens the prefix's next one.
-     */
-    private static final String EXTEND_OPEN_BATCHES = """
-            UPDATE batch AS b SET
-                first_event_time = least(b.first_event_time, t.first_event_time),
-                last_event_time = greatest(b.last_event_time, t.last_event_time),
-                last_activity_at = greatest(b.last_activity_at, t.last_activity),
-                object_count = b.object_count + t.created,
-                deleted_count = b.deleted_count + t.deleted,
-                total_bytes = greatest(0, least(b.total_bytes::numeric + t.bytes, 9223372036854775807))::bigint
-            FROM unnest(?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[], ?::int[], ?::int[], ?::bigint[])
-                 AS t(bucket, prefix, first_event_time, last_event_time, last_activity, created, deleted, bytes)
-            WHERE b.bucket = t.bucket AND b.prefix = t.prefix AND b.state = 'open'
-            RETURNING b.batch_id, b.bucket, b.prefix, b.object_count""";
-
-    /**
-     * Opens or extends one batch per prefix and moves its counts by this batch's deltas: for the
-     * prefixes with no open batch when the UPDATE above ran (one may have been opened since). The
-     * batch id is derived from the event that opened the batch, so it is the same on every replay.
+     * Opens or extends one batch per prefix and moves its counts by this batch's deltas. The batch
+     * id is derived from the event that opened the batch, so it is the same on every replay.
      */
     private static final String UPSERT_BATCHES = """
             INSERT INTO batch AS b (batch_id, bucket, prefix, first_event_time, last_event_time, opened_at, last_activity_at,
@@ -109,14 +83,21 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
                 total_bytes = greatest(0, least(b.total_bytes::numeric + excluded.total_bytes, 9223372036854775807))::bigint
             RETURNING batch_id, bucket, prefix, object_count""";
 
-    /** Keys the open batch already holds; the keys it does not hold yet are added by COPY. */
-    private static final String UPDATE_OBJECTS = """
+    /**
+     * Rewrites the keys the locked open batches already hold and returns what each held before
+     * (the self-join reads the rows as they were when the statement started), so the counts can
+     * move by the difference: one statement where a read and an update were two (ADR 0009). Only
+     * the holder of a batch's row lock writes its objects. The keys no open batch holds are added by COPY.
+     */
+    private static final String UPDATE_HELD_OBJECTS = """
             UPDATE batch_object AS o SET
                 deleted = t.deleted, size = t.size, etag = t.etag, version_id = t.version_id,
                 sequencer = t.sequencer, event_time = t.event_time
             FROM unnest(?::uuid[], ?::text[], ?::boolean[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::timestamptz[])
                  AS t(batch_id, object_key, deleted, size, etag, version_id, sequencer, event_time)
-            WHERE o.batch_id = t.batch_id AND o.object_key = t.object_key""";
+            JOIN batch_object AS before ON before.batch_id = t.batch_id AND before.object_key = t.object_key
+            WHERE o.batch_id = t.batch_id AND o.object_key = t.object_key
+            RETURNING o.batch_id, o.object_key, before.deleted, before.size""";
 
     private static final String UNIQUE_VIOLATION = "23505";
 
@@ -381,11 +362,10 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
     }
 
     /**
-     * Moves each touched batch once by its deltas: an UPDATE of the open ones, an upsert for the
-     * prefixes that had none. When some keys were known before, the open batches are first locked
-     * and what they hold for those keys is read, so a key moving from created to deleted (or
-     * changing size) moves the counts instead of adding to them. Keys that were unknown cannot be
-     * in any batch: the update or upsert alone, which locks the row it changes, is enough.
+     * Upserts each touched batch once with its deltas. When some keys were known before, the open
+     * batches are first locked and the keys they hold are rewritten, returning what each held, so a key moving from
+     * created to deleted (or changing size) moves the counts instead of adding to them. Keys that
+     * were unknown cannot be in any batch: the upsert alone, which locks the row it updates, is enough.
      */
     private BatchesTouched updateBatches(Connection c, List<PlacedEvent> events, Instant arrivedAt, boolean keysWereUnknown)
             throws SQLException {
@@ -393,7 +373,7 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
         Map<String, Previous> previous = new HashMap<>();
         if (!keysWereUnknown) {
             lockOpenBatches(c, events, open);
-            readPrevious(c, events, open, previous);
+            updateHeldObjects(c, events, open, previous);
         }
 
         Map<String, PrefixSpan> spans = new TreeMap<>();
@@ -404,54 +384,9 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
             spans.computeIfAbsent(id, k -> new PrefixSpan(p.event().bucket(), p.prefix()))
                     .add(p.event(), p.event().activityTime(arrivedAt), before);
         }
+        List<PrefixSpan> rows = new ArrayList<>(spans.values());
         Map<String, UUID> batchIds = new HashMap<>();
         List<BatchGrowth> grown = new ArrayList<>();
-        List<PrefixSpan> notOpen = extendOpenBatches(c, new ArrayList<>(spans.values()), batchIds, grown);
-        if (!notOpen.isEmpty()) {
-            upsertBatches(c, notOpen, batchIds, grown);
-        }
-        return new BatchesTouched(batchIds, previous.keySet(), grown);
-    }
-
-    /** Updates the open batches of the spans and returns the spans that had none. */
-    private List<PrefixSpan> extendOpenBatches(Connection c, List<PrefixSpan> rows, Map<String, UUID> batchIds, List<BatchGrowth> grown)
-            throws SQLException {
-        Map<String, PrefixSpan> waiting = new HashMap<>();
-        for (PrefixSpan span : rows) {
-            waiting.put(prefixId(span.bucket, span.prefix), span);
-        }
-        try (PreparedStatement ps = c.prepareStatement(EXTEND_OPEN_BATCHES)) {
-            int i = 1;
-            ps.setArray(i++, texts(c, rows, s -> s.bucket));
-            ps.setArray(i++, texts(c, rows, s -> s.prefix));
-            ps.setArray(i++, times(c, rows, s -> s.firstEventTime));
-            ps.setArray(i++, times(c, rows, s -> s.lastEventTime));
-            ps.setArray(i++, times(c, rows, s -> s.lastActivity));
-            ps.setArray(i++, c.createArrayOf("integer", rows.stream().map(s -> s.created).toArray()));
-            ps.setArray(i++, c.createArrayOf("integer", rows.stream().map(s -> s.deleted).toArray()));
-            ps.setArray(i++, c.createArrayOf("bigint", rows.stream().map(s -> s.bytes).toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    PrefixSpan span = waiting.remove(prefixId(rs.getString(2), rs.getString(3)));
-                    grew(span, rs.getObject(1, UUID.class), rs.getInt(4), batchIds, grown);
-                }
-            }
-        }
-        return rows.stream().filter(s -> waiting.containsKey(prefixId(s.bucket, s.prefix))).toList();
-    }
-
-    /** Records which batch a span went to and, from the count after, how the batch grew: no extra read. */
-    private static void grew(PrefixSpan span, UUID batchId, int countAfter, Map<String, UUID> batchIds, List<BatchGrowth> grown) {
-        batchIds.put(prefixId(span.bucket, span.prefix), batchId);
-        grown.add(new BatchGrowth(span.bucket, span.prefix, countAfter - span.created, countAfter, span.createdFileNames));
-    }
-
-    private void upsertBatches(Connection c, List<PrefixSpan> rows, Map<String, UUID> batchIds, List<BatchGrowth> grown)
-            throws SQLException {
-        Map<String, PrefixSpan> spans = new HashMap<>();
-        for (PrefixSpan span : rows) {
-            spans.put(prefixId(span.bucket, span.prefix), span);
-        }
         try (PreparedStatement ps = c.prepareStatement(UPSERT_BATCHES)) {
             int i = 1;
             ps.setArray(i++, texts(c, rows, s -> s.bucket));
@@ -466,10 +401,16 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
             ps.setArray(i++, c.createArrayOf("bigint", rows.stream().map(s -> s.bytes).toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    grew(spans.get(prefixId(rs.getString(2), rs.getString(3))), rs.getObject(1, UUID.class), rs.getInt(4), batchIds, grown);
+                    String id = prefixId(rs.getString(2), rs.getString(3));
+                    batchIds.put(id, rs.getObject(1, UUID.class));
+                    // the count before is the count after less this batch's delta: no extra read
+                    PrefixSpan span = spans.get(id);
+                    int after = rs.getInt(4);
+                    grown.add(new BatchGrowth(span.bucket, span.prefix, after - span.created, after, span.createdFileNames));
                 }
             }
         }
+        return new BatchesTouched(batchIds, previous.keySet(), grown);
     }
 
     private void lockOpenBatches(Connection c, List<PlacedEvent> events, Map<String, UUID> open) throws SQLException {
@@ -487,15 +428,23 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
         }
     }
 
-    private void readPrevious(Connection c, List<PlacedEvent> events, Map<String, UUID> open, Map<String, Previous> previous)
+    /** Updates the keys the open batches hold, and puts what each held before into {@code previous}. */
+    private void updateHeldObjects(Connection c, List<PlacedEvent> events, Map<String, UUID> open, Map<String, Previous> previous)
             throws SQLException {
         List<PlacedEvent> inOpen = events.stream().filter(p -> open.containsKey(prefixId(p.event().bucket(), p.prefix()))).toList();
         if (inOpen.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement(SELECT_PREVIOUS)) {
-            ps.setArray(1, c.createArrayOf("uuid", inOpen.stream().map(p -> open.get(prefixId(p.event().bucket(), p.prefix()))).toArray()));
-            ps.setArray(2, texts(c, inOpen, p -> p.event().key()));
+        try (PreparedStatement ps = c.prepareStatement(UPDATE_HELD_OBJECTS)) {
+            int i = 1;
+            ps.setArray(i++, c.createArrayOf("uuid", inOpen.stream().map(p -> open.get(prefixId(p.event().bucket(), p.prefix()))).toArray()));
+            ps.setArray(i++, texts(c, inOpen, p -> p.event().key()));
+            ps.setArray(i++, c.createArrayOf("boolean", inOpen.stream().map(p -> p.event().kind() == ObjectEvent.Kind.DELETED).toArray()));
+            ps.setArray(i++, longs(c, inOpen, p -> p.event().size()));
+            ps.setArray(i++, texts(c, inOpen, p -> p.event().etag()));
+            ps.setArray(i++, texts(c, inOpen, p -> p.event().versionId()));
+            ps.setArray(i++, texts(c, inOpen, p -> p.event().sequencer()));
+            ps.setArray(i++, times(c, inOpen, p -> p.event().eventTime()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     previous.put(rs.getObject(1, UUID.class) + "\n" + rs.getString(2), new Previous(rs.getBoolean(3), rs.getLong(4)));
@@ -504,12 +453,11 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
         }
     }
 
+    /** Adds the keys no open batch held by COPY; the held ones were updated with the batch lock. */
     private void writeObjects(Connection c, List<PlacedEvent> events, BatchesTouched batches) throws SQLException {
         CopyRows added = new CopyRows("batch_object", "batch_id, object_key, file_name, deleted, size, etag, version_id, sequencer, event_time");
-        List<PlacedEvent> held = new ArrayList<>();
         for (PlacedEvent p : events) {
             if (batches.holds(p)) {
-                held.add(p);
                 continue;
             }
             ObjectEvent e = p.event();
@@ -517,25 +465,6 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
                     .number(e.size()).text(e.etag()).text(e.versionId()).text(e.sequencer()).time(e.eventTime()).endRow();
         }
         added.copyInto(c);
-        if (held.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement(UPDATE_OBJECTS)) {
-            int i = 1;
-            ps.setArray(i++, c.createArrayOf("uuid", held.stream().map(batches::of).toArray()));
-            ps.setArray(i++, texts(c, held, p -> p.event().key()));
-            ps.setArray(i++, c.createArrayOf("boolean", held.stream().map(p -> p.event().kind() == ObjectEvent.Kind.DELETED).toArray()));
-            ps.setArray(i++, longs(c, held, p -> p.event().size()));
-            ps.setArray(i++, texts(c, held, p -> p.event().etag()));
-            ps.setArray(i++, texts(c, held, p -> p.event().versionId()));
-            ps.setArray(i++, texts(c, held, p -> p.event().sequencer()));
-            ps.setArray(i++, times(c, held, p -> p.event().eventTime()));
-            int updated = ps.executeUpdate();
-            if (updated != held.size()) {
-                // cannot happen while every writer locks the batch first; fail (and roll back) rather than miscount
-                throw new SQLException("expected to update " + held.size() + " batch objects, updated " + updated);
-            }
-        }
     }
 
     private static String prefixId(String bucket, String prefix) {
