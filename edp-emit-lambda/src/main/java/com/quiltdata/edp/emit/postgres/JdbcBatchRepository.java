@@ -71,7 +71,8 @@ public final class JdbcBatchRepository implements BatchRepository {
     /*
      * One pass over the open set. Count, quiet and max age are column tests. A batch none of them
      * makes due is looked at for sentinels only when batch_sentinel_check has no answer for its
-     * current state (activity time and counts); fresh answers are remembered by the same statement.
+     * current state (activity time and counts); fresh answers are remembered by the same statement,
+     * written in batch_id order (the order CLOSE locks them in, so concurrent ticks cannot deadlock).
      * Parameters: count threshold, quiet cutoff, max age on/off and cutoff, sentinels (remembered
      * answer), the rule scope (see bindScope), sentinels three times (look, whether to look,
      * remember), then the hold exclusion.
@@ -111,6 +112,7 @@ public final class JdbcBatchRepository implements BatchRepository {
                 INSERT INTO batch_sentinel_check AS c
                        (batch_id, sentinels, last_activity_at, object_count, deleted_count, total_bytes, sentinel_seen)
                 SELECT batch_id, ?::text[], last_activity_at, object_count, deleted_count, total_bytes, seen FROM looked
+                ORDER BY batch_id
                 ON CONFLICT (batch_id) DO UPDATE SET
                     sentinels = excluded.sentinels, last_activity_at = excluded.last_activity_at,
                     object_count = excluded.object_count, deleted_count = excluded.deleted_count,
@@ -151,7 +153,9 @@ public final class JdbcBatchRepository implements BatchRepository {
     /**
      * Closes the ready batches to new objects, with their triggers, and forgets their holds and
      * sentinel answers, in one statement. The rows are found through the primary key (= ANY), and
-     * each takes its trigger from the parallel array.
+     * each takes its trigger from the parallel array. The sentinel answers are locked in batch_id
+     * order before they are deleted, the order in which the due listing writes them: a listing and
+     * a close running at once otherwise deadlocked on them (ADR 0208, seen in bench/pipeline).
      */
     private static final String CLOSE = """
             WITH closed AS (
@@ -160,7 +164,10 @@ public final class JdbcBatchRepository implements BatchRepository {
                 WHERE b.batch_id = ANY (?::uuid[]) AND b.state = 'open'
                 RETURNING b.batch_id),
             forgotten AS (DELETE FROM batch_hold h USING closed m WHERE h.batch_id = m.batch_id),
-            unchecked AS (DELETE FROM batch_sentinel_check c USING closed m WHERE c.batch_id = m.batch_id)
+            unchecked AS (DELETE FROM batch_sentinel_check c
+                          USING (SELECT k.batch_id FROM batch_sentinel_check k JOIN closed m ON m.batch_id = k.batch_id
+                                 ORDER BY k.batch_id FOR UPDATE OF k) l
+                          WHERE c.batch_id = l.batch_id)
             SELECT count(*) FROM closed""";
 
     /** Leases closed batches whose lease ran out (or was given up) to the caller, oldest closed first. */

@@ -277,6 +277,7 @@ public final class PipelineBench {
         AtomicInteger next = new AtomicInteger();
         List<Thread> stores = new ArrayList<>();
         List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicLong storeThreadsCpu = new AtomicLong(); // the store handlers' own CPU (this JVM's part of the store)
         for (int c = 0; c < consumers; c++) {
             stores.add(new Thread(() -> {
                 StoreHandler handler = functions.newStoreEnvironment(() -> {
@@ -310,6 +311,8 @@ public final class PipelineBench {
                     }
                 } catch (Throwable t) {
                     failures.add(t);
+                } finally {
+                    storeThreadsCpu.addAndGet(java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
                 }
             }, "store-" + c));
         }
@@ -426,11 +429,12 @@ public final class PipelineBench {
                 + " %d recorded, %d batch ids announced twice; %d immediate tick requests, %d scheduled ticks every %d s; prefix kind->trigger %s;"
                 + " %d prefixes never announced during the run; max count %.2f s, max sentinel %.2f s, max quiet late %.2f s;"
                 + " packaged %d sampled batches (%d objects); handler logs in %s%n"
-                + "cpu while storing: jvm %.1f s (of it the stand-in bus %.2f s for %d PutEvents calls, %.2f ms a call), postgres %.1f s,"
+                + "cpu while storing: jvm %.1f s (of it the store handlers' threads %.1f s, the stand-in bus %.2f s for %d PutEvents calls,"
+                + " %.2f ms a call), postgres %.1f s,"
                 + " in %.1f s: %.2f cores busy of %d%n",
                 sent, prefixes, batchSize, consumers, bus.entries("package-objects-ready").size(), recorded, announcedTwice, requests.get(),
                 scheduledTicks.get(), tick.toSeconds(), byTrigger, unannounced, max(countDelays), max(sentinelDelays), max(quietLateness),
-                packaged, packagedObjects, log, jvmCpu, busCpu, busCalls, busCalls == 0 ? 0 : busCpu * 1000 / busCalls, pgCpu,
+                packaged, packagedObjects, log, jvmCpu, storeThreadsCpu.get() / 1e9, busCpu, busCalls, busCalls == 0 ? 0 : busCpu * 1000 / busCalls, pgCpu,
                 seconds, (jvmCpu + Math.max(0, pgCpu)) / seconds, Runtime.getRuntime().availableProcessors());
         out.printf(Locale.ROOT, "pipeline events=%d seconds=%.1f events_per_s=%.0f consumers=%d p99_count_announce_s=%.2f"
                 + " p99_sentinel_announce_s=%.2f p99_quiet_late_s=%.2f lost=%d%n",
