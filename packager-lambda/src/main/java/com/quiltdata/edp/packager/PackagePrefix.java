@@ -132,12 +132,11 @@ public final class PackagePrefix {
         Continuation at = run.at();
         Optional<Checkpoint.Header> previous = Optional.empty();
         if (at.part() > 0) {
-            Optional<Checkpoint> part = store.read(reg, at.run(), at.part());
-            if (part.isEmpty()) {
+            previous = store.readHeader(reg, at.run(), at.part());
+            if (previous.isEmpty()) {
                 return new PackageOutcome(PackageOutcome.Kind.UNCHANGED, reg, request.name(), null, 0, "checkpoint part "
                         + at.part() + " of run " + at.run() + " is gone: the package was finished by an earlier delivery");
             }
-            previous = Optional.of(part.get().header());
             request = continuedRequest(request, previous.get());
         }
         Optional<String> nextWriter = store.writtenBy(reg, at.run(), at.part() + 1);

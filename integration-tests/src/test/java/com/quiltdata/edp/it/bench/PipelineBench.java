@@ -234,6 +234,8 @@ public final class PipelineBench {
         AtomicInteger requests = new AtomicInteger();
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicInteger scheduledTicks = new AtomicInteger();
+        // a failed invocation is retried by Lambda (immediate) or followed by the next schedule; counted, never fatal to the run
+        AtomicInteger failedInvocations = new AtomicInteger();
         Thread schedule = new Thread(() -> {
             EmitHandler handler = functions.newEmitEnvironment();
             for (long k = 1; running.get(); k++) {
@@ -242,7 +244,7 @@ public final class PipelineBench {
                     sleepMillis(Math.max(1, (boundary - clock.nanos()) / 1_000_000));
                 }
                 if (running.get()) {
-                    functions.invoke(handler, false);
+                    invokeCounting(() -> functions.invoke(handler, false), failedInvocations);
                     scheduledTicks.incrementAndGet();
                     k = Math.max(k, clock.nanos() / tick.toNanos()); // a tick that overran skips the boundaries it missed
                 }
@@ -282,7 +284,7 @@ public final class PipelineBench {
             stores.add(new Thread(() -> {
                 StoreHandler handler = functions.newStoreEnvironment(() -> {
                     requests.incrementAndGet();
-                    immediate.submit(() -> functions.invoke(emitEnvironment.get(), true));
+                    immediate.submit(() -> invokeCounting(() -> functions.invoke(emitEnvironment.get(), true), failedInvocations));
                 });
                 try {
                     for (int b = next.getAndIncrement(); b < batches; b = next.getAndIncrement()) {
@@ -426,14 +428,15 @@ public final class PipelineBench {
 
         System.setOut(out);
         out.printf(Locale.ROOT, "store+emit: %d events in %d prefixes, SQS batches of %d, %d store environments, %d batches announced,"
-                + " %d recorded, %d batch ids announced twice; %d immediate tick requests, %d scheduled ticks every %d s; prefix kind->trigger %s;"
+                + " %d recorded, %d batch ids announced twice; %d immediate tick requests, %d scheduled ticks every %d s, %d emit invocations failed;"
+                + " prefix kind->trigger %s;"
                 + " %d prefixes never announced during the run; max count %.2f s, max sentinel %.2f s, max quiet late %.2f s;"
                 + " packaged %d sampled batches (%d objects); handler logs in %s%n"
                 + "cpu while storing: jvm %.1f s (of it the store handlers' threads %.1f s, the stand-in bus %.2f s for %d PutEvents calls,"
                 + " %.2f ms a call), postgres %.1f s,"
                 + " in %.1f s: %.2f cores busy of %d%n",
                 sent, prefixes, batchSize, consumers, bus.entries("package-objects-ready").size(), recorded, announcedTwice, requests.get(),
-                scheduledTicks.get(), tick.toSeconds(), byTrigger, unannounced, max(countDelays), max(sentinelDelays), max(quietLateness),
+                scheduledTicks.get(), tick.toSeconds(), failedInvocations.get(), byTrigger, unannounced, max(countDelays), max(sentinelDelays), max(quietLateness),
                 packaged, packagedObjects, log, jvmCpu, storeThreadsCpu.get() / 1e9, busCpu, busCalls, busCalls == 0 ? 0 : busCpu * 1000 / busCalls, pgCpu,
                 seconds, (jvmCpu + Math.max(0, pgCpu)) / seconds, Runtime.getRuntime().availableProcessors());
         out.printf(Locale.ROOT, "pipeline events=%d seconds=%.1f events_per_s=%.0f consumers=%d p99_count_announce_s=%.2f"
@@ -443,6 +446,16 @@ public final class PipelineBench {
         bus.close();
         sns.close();
         s3.close();
+    }
+
+    /** Runs one emit invocation; a failure is logged and counted, as Lambda reports a failed invocation and goes on. */
+    private static void invokeCounting(Runnable invocation, AtomicInteger failures) {
+        try {
+            invocation.run();
+        } catch (RuntimeException e) {
+            failures.incrementAndGet();
+            System.err.println("emit invocation failed: " + e);
+        }
     }
 
     private static double jvmCpuSeconds() {

@@ -112,25 +112,16 @@ public record Checkpoint(Header header, List<ManifestEntry> entries) {
         return n;
     }
 
+    /** Reads only the header line of a part written by {@link #writeTo} (the entries are not parsed). */
+    public static Header readHeader(InputStream in) throws IOException {
+        return header(firstLine(lines(in)));
+    }
+
     /** Reads a part written by {@link #writeTo}; a damaged or foreign one is an {@link IllegalArgumentException}. */
     public static Checkpoint readFrom(InputStream in) throws IOException {
-        BufferedReader lines = new BufferedReader(new InputStreamReader(new GZIPInputStream(in, 1 << 16), StandardCharsets.UTF_8), 1 << 16);
-        String first = lines.readLine();
-        if (first == null) {
-            throw new IllegalArgumentException("the checkpoint is empty");
-        }
-        JsonNode h = Json.parse(first);
-        if (!FORMAT.equals(h.path("format").asText())) {
-            throw new IllegalArgumentException("not a package checkpoint (format " + h.path("format") + ")");
-        }
-        Set<String> present = new TreeSet<>();
-        h.path("present").forEach(p -> present.add(p.asText()));
-        Header header = new Header(UUID.fromString(h.path("run").asText()), h.path("part").asInt(), h.path("written_by").asText(),
-                new RequestIdentity(h.path("bucket").asText(), h.path("folder").asText(), h.path("registry").asText(),
-                        h.path("package").asText(), h.path("should_copy").asBoolean()),
-                h.path("after_key").asText(), h.path("listed").asLong(), present,
-                h.hasNonNull("metadata_file") ? Optional.of(PhysicalKey.parse(h.get("metadata_file").asText())) : Optional.empty(),
-                h.hasNonNull("ignore") ? h.get("ignore").asText() : null);
+        BufferedReader lines = lines(in);
+        JsonNode h = firstLine(lines);
+        Header header = header(h);
         int count = h.path("entries").asInt();
         List<ManifestEntry> entries = new ArrayList<>(count);
         JsonFactory factory = Json.MAPPER.getFactory();
@@ -159,6 +150,33 @@ public record Checkpoint(Header header, List<ManifestEntry> entries) {
             throw new IllegalArgumentException("the checkpoint is cut short: " + entries.size() + " of " + count + " entries");
         }
         return new Checkpoint(header, entries);
+    }
+
+    private static BufferedReader lines(InputStream in) throws IOException {
+        return new BufferedReader(new InputStreamReader(new GZIPInputStream(in, 1 << 16), StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    private static JsonNode firstLine(BufferedReader lines) throws IOException {
+        String first = lines.readLine();
+        if (first == null) {
+            throw new IllegalArgumentException("the checkpoint is empty");
+        }
+        JsonNode h = Json.parse(first);
+        if (!FORMAT.equals(h.path("format").asText())) {
+            throw new IllegalArgumentException("not a package checkpoint (format " + h.path("format") + ")");
+        }
+        return h;
+    }
+
+    private static Header header(JsonNode h) {
+        Set<String> present = new TreeSet<>();
+        h.path("present").forEach(p -> present.add(p.asText()));
+        return new Header(UUID.fromString(h.path("run").asText()), h.path("part").asInt(), h.path("written_by").asText(),
+                new RequestIdentity(h.path("bucket").asText(), h.path("folder").asText(), h.path("registry").asText(),
+                        h.path("package").asText(), h.path("should_copy").asBoolean()),
+                h.path("after_key").asText(), h.path("listed").asLong(), present,
+                h.hasNonNull("metadata_file") ? Optional.of(PhysicalKey.parse(h.get("metadata_file").asText())) : Optional.empty(),
+                h.hasNonNull("ignore") ? h.get("ignore").asText() : null);
     }
 
     /** Refuses a checkpoint written for another source, registry, package or copy mode. */

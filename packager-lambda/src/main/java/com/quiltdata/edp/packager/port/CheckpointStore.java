@@ -14,6 +14,9 @@ public interface CheckpointStore {
 
     Optional<Checkpoint> read(String registry, UUID run, int part);
 
+    /** The part's header only: where the run stands, without its entries. */
+    Optional<Checkpoint.Header> readHeader(String registry, UUID run, int part);
+
     /** Stores a part unless one of that number exists: false then (another delivery of the same step wrote it). */
     boolean create(String registry, Checkpoint checkpoint);
 

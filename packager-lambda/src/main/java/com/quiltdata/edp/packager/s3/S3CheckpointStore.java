@@ -49,9 +49,26 @@ public final class S3CheckpointStore implements CheckpointStore {
 
     @Override
     public Optional<Checkpoint> read(String registry, UUID run, int part) {
+        return get(registry, run, part, Checkpoint::readFrom);
+    }
+
+    @Override
+    public Optional<Checkpoint.Header> readHeader(String registry, UUID run, int part) {
+        return get(registry, run, part, in -> {
+            Checkpoint.Header header = Checkpoint.readHeader(in);
+            in.abort(); // the entries are not needed: do not download them
+            return header;
+        });
+    }
+
+    private interface Reading<T> {
+        T read(ResponseInputStream<GetObjectResponse> in) throws IOException;
+    }
+
+    private <T> Optional<T> get(String registry, UUID run, int part, Reading<T> reading) {
         String key = key(run, part);
         try (ResponseInputStream<GetObjectResponse> in = s3.getObject(r -> r.bucket(registry).key(key))) {
-            return Optional.of(Checkpoint.readFrom(in));
+            return Optional.of(reading.read(in));
         } catch (S3Exception e) {
             if (S3Errors.notFound(e) && !"NoSuchBucket".equals(S3Errors.errorCode(e))) {
                 return Optional.empty();

@@ -52,6 +52,7 @@ class ContinuationTest {
         part.writeTo(out);
         Checkpoint back = Checkpoint.readFrom(new ByteArrayInputStream(out.toByteArray()));
         assertEquals(part, back);
+        assertEquals(part.header(), Checkpoint.readHeader(new ByteArrayInputStream(out.toByteArray())));
         Checkpoint.requireSameRequest(back.header(), request);
         PackageRequest other = RequestParser.parse("{\"source_prefix\": \"s3://lab/run/\", \"package_name\": \"lab/other\"}").request().orElseThrow();
         assertThrows(IllegalArgumentException.class, () -> Checkpoint.requireSameRequest(back.header(), other));
