@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.quiltdata.edp.it.pipeline.EventRouter;
+import com.quiltdata.edp.packager.s3.S3CheckpointStore;
 import com.quiltdata.edp.packager.s3.S3ContentHasher;
 import com.quiltdata.edp.packager.s3.S3PackageRegistry;
 import com.quiltdata.edp.testing.SampleEvents;
@@ -380,7 +381,8 @@ class TemplateChecksTest {
             }
         }
         String registry = "arn:${AWS::Partition}:s3:::${PackageRegistry}/";
-        assertEquals(List.of(registry + S3PackageRegistry.PACKAGES + "*", registry + S3PackageRegistry.NAMED + "*"), putObject);
+        assertEquals(List.of(registry + S3PackageRegistry.PACKAGES + "*", registry + S3PackageRegistry.NAMED + "*",
+                registry + S3CheckpointStore.PREFIX + "*"), putObject);
         assertTrue(template.condition("HasExtraRegistries", Map.of("BucketName", "raw", "ExtraRegistries", "a,b")));
         assertFalse(template.condition("HasExtraRegistries", Map.of("BucketName", "raw")));
     }
@@ -519,8 +521,35 @@ class TemplateChecksTest {
             putObject.add("arn:*:s3:::" + bucket + "/" + S3ContentHasher.SCRATCH_PREFIX + "*");
             abort.add("arn:*:s3:::" + bucket + "/" + S3ContentHasher.SCRATCH_PREFIX + "*");
         }
+        List<String> checkpoints = new ArrayList<>();
+        for (String bucket : List.of("raw-a", "raw-b")) {
+            putObject.add("arn:*:s3:::" + bucket + "/" + S3CheckpointStore.PREFIX + "*");
+            checkpoints.add("arn:*:s3:::" + bucket + "/" + S3CheckpointStore.PREFIX + "*");
+        }
         assertEquals(putObject, byAction.get("s3:PutObject"));
         assertEquals(abort, byAction.get("s3:AbortMultipartUpload"));
+        // checkpoints of packages built over several invocations are the only keys it deletes (ADR 0114)
+        assertEquals(checkpoints, byAction.get("s3:DeleteObject"));
+    }
+
+    @Test
+    void packagerMaySendOnlyToItsOwnQueueAndKnowsItsUrl() {
+        // a package that runs out of time sends itself back to the packager queue with its checkpoint (ADR 0114)
+        JsonNode statements = template.resource("PackagerRole").path("Properties").path("Policies").path(0).path("PolicyDocument")
+                .path("Statement");
+        List<String> sendTo = new ArrayList<>();
+        for (JsonNode statement : statements) {
+            if (texts(statement.path("Action")).contains("sqs:SendMessage")) {
+                sendTo.add(statement.path("Resource").toString());
+            }
+        }
+        assertEquals(List.of("{\"Fn::GetAtt\":[\"PackagerQueue\",\"Arn\"]}"), sendTo);
+        JsonNode env = template.resource("PackagerFunction").path("Properties").path("Environment").path("Variables");
+        assertEquals("PackagerQueue", env.path("PACKAGER_QUEUE_URL").path("Ref").asText());
+        assertTrue(env.path("CHECKPOINT_MARGIN_SECONDS").asInt() >= 10, "the checkpoint margin");
+        for (String policy : List.of("PackagerRegistryPolicy", "PackagerExtraRegistriesPolicy", "PackagerOmicsOutputPolicy")) {
+            assertTrue(template.resource(policy).toString().contains("s3:DeleteObject"), policy + " lets checkpoints be deleted");
+        }
     }
 
     @Test

@@ -12,6 +12,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * What a folder holds for its package: its current objects less the keys quilt3 cannot name, the
@@ -87,6 +89,108 @@ final class FolderListing {
             LOG.info("applied .quiltignore", "folder", folder, "ignored", all.size() - kept.size());
         }
         return new Listing(listed[0], kept, Optional.ofNullable(special[1]), Set.copyOf(present));
+    }
+
+    /**
+     * What the listing has shown so far, carried from one part of a long package to the next.
+     * {@code lastKey} is the last key handed out or skipped: everything up to it is dealt with.
+     * {@code ignore} is the {@code .quiltignore} text the package applies, once known (null: none).
+     */
+    static final class Progress {
+        long listed;
+        final Set<String> present = new HashSet<>();
+        Optional<PhysicalKey> metadataFile = Optional.empty();
+        Optional<String> lastKey = Optional.empty();
+        boolean ignoreKnown;
+        String ignore;
+
+        static Progress resume(long listed, Set<String> present, Optional<PhysicalKey> metadataFile, String afterKey, String ignore) {
+            Progress p = new Progress();
+            p.listed = listed;
+            p.present.addAll(present);
+            p.metadataFile = metadataFile;
+            p.lastKey = Optional.of(afterKey);
+            p.ignoreKnown = true;
+            p.ignore = ignore;
+            return p;
+        }
+    }
+
+    /**
+     * Lists the folder after {@code progress.lastKey}, skipping what {@link #list} skips and what the
+     * {@code .quiltignore} ignores, and hands each object that goes into the package to {@code sink} as
+     * it is listed (pages are not collected first). Keys come in order, so the folder's
+     * {@code .quiltignore} is known once the listing passes where it sorts: the few keys before it
+     * wait until then. Before each object handed out it asks {@code goOn}; on false it stops there,
+     * that object not yet dealt with.
+     */
+    void stream(String bucket, String folder, Set<String> names, Optional<PhysicalKey> defaultIgnore, Progress progress,
+            BooleanSupplier goOn, Consumer<ListedObject> sink) {
+        String ignoreKey = folder + PackagePrefix.IGNORE_FILE;
+        List<ListedObject> waiting = new ArrayList<>();
+        ListedObject[] ownIgnore = {null};
+        QuiltIgnore[] ignore = {progress.ignoreKnown ? parse(progress.ignore) : null};
+        Runnable decide = () -> {
+            progress.ignore = ownIgnore[0] != null ? reader.read(location(ownIgnore[0]), PackagePrefix.MAX_METADATA_BYTES)
+                    .map(t -> t.text()).orElse(null) : defaultIgnore.map(this::defaultIgnoreText).orElse(null);
+            progress.ignoreKnown = true;
+            ignore[0] = parse(progress.ignore);
+            for (ListedObject w : waiting) {
+                if (!ignore[0].ignores(w.key().substring(folder.length()))) {
+                    sink.accept(w);
+                }
+            }
+            waiting.clear();
+        };
+        lister.listLatest(bucket, folder, progress.lastKey, o -> {
+            if (ignore[0] == null && o.key().compareTo(ignoreKey) > 0) {
+                decide.run();
+            }
+            if (ignore[0] != null && !goOn.getAsBoolean()) {
+                return false;
+            }
+            progress.lastKey = Optional.of(o.key());
+            if (!o.key().startsWith(folder) || o.key().endsWith("/") || o.key().startsWith(".quilt/")) {
+                if (o.key().endsWith("/") && o.size() > 0) {
+                    LOG.warn("skipped non-empty folder marker", "bucket", o.bucket(), "key", o.key(), "size", o.size());
+                }
+                return true;
+            }
+            progress.listed++;
+            String logical = o.key().substring(folder.length());
+            String problem = LogicalKeys.problem(logical);
+            if (problem != null) {
+                LOG.warn("skipped object quilt3 cannot name", "bucket", o.bucket(), "key", o.key(), "reason", problem);
+                return true;
+            }
+            if (names.contains(logical)) {
+                progress.present.add(logical);
+            }
+            if (logical.equals(PackagePrefix.METADATA_FILE)) {
+                progress.metadataFile = Optional.of(location(o));
+            }
+            if (ignore[0] == null) {
+                if (o.key().equals(ignoreKey)) {
+                    ownIgnore[0] = o;
+                }
+                waiting.add(o);
+            } else if (!ignore[0].ignores(logical)) {
+                sink.accept(o);
+            }
+            return true;
+        });
+        if (ignore[0] == null) {
+            decide.run();
+        }
+    }
+
+    private static QuiltIgnore parse(String ignoreText) {
+        return ignoreText == null ? QuiltIgnore.none() : QuiltIgnore.parse(ignoreText);
+    }
+
+    private String defaultIgnoreText(PhysicalKey location) {
+        return reader.read(location, PackagePrefix.MAX_METADATA_BYTES).orElseThrow(() -> new RejectedException(
+                "the default " + PackagePrefix.IGNORE_FILE + " " + location.toUrl() + " does not exist")).text();
     }
 
     private QuiltIgnore defaultIgnore(PhysicalKey location) {

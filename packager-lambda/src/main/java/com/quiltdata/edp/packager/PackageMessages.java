@@ -3,18 +3,21 @@ package com.quiltdata.edp.packager;
 import com.quiltdata.edp.observe.Log;
 import com.quiltdata.edp.observe.Metrics;
 import com.quiltdata.edp.packager.domain.AutomaticPackages;
+import com.quiltdata.edp.packager.domain.Continuation;
 import com.quiltdata.edp.packager.domain.PackageRequest;
 import com.quiltdata.edp.packager.domain.ParsedMessage;
 import com.quiltdata.edp.packager.domain.RegistryPointer;
 import com.quiltdata.edp.packager.domain.RegistryPointerForm;
 import com.quiltdata.edp.packager.domain.RequestParser;
 import com.quiltdata.edp.packager.domain.WorkflowRejectedException;
+import com.quiltdata.edp.packager.port.ContinuationQueue;
 import com.quiltdata.edp.packager.port.Notifier;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
@@ -39,8 +42,22 @@ public final class PackageMessages {
     private final AutomaticPackages automaticPackages;
     private final Clock clock;
     private final RecordRegistryRevision registryRevisions;
+    private final Optional<ContinuationQueue> queue;
+    private final Duration checkpointMargin;
 
     public PackageMessages(PackagePrefix packagePrefix, Notifier notifier, AutomaticPackages automaticPackages, Clock clock) {
+        this(packagePrefix, notifier, automaticPackages, clock, Optional.empty(), Duration.ZERO);
+    }
+
+    /**
+     * @param queue            the packager's own queue, where a package that runs out of time goes on (ADR 0114);
+     *                         empty: every package runs to its end in one invocation
+     * @param checkpointMargin objects stop being handed out when less than this is left of the invocation
+     */
+    public PackageMessages(PackagePrefix packagePrefix, Notifier notifier, AutomaticPackages automaticPackages, Clock clock,
+            Optional<ContinuationQueue> queue, Duration checkpointMargin) {
+        this.queue = queue;
+        this.checkpointMargin = checkpointMargin;
         this.packagePrefix = packagePrefix;
         this.registryRevisions = packagePrefix.registryRevisions();
         this.notifier = notifier;
@@ -68,7 +85,7 @@ public final class PackageMessages {
                 break;
             }
             long start = clock.millis();
-            if (!handle(messages.get(i), metrics)) {
+            if (!handle(messages.get(i), remainingMillis, metrics)) {
                 failed.add(messages.get(i).id());
             }
             metrics.millis("PackagerDurationMs", clock.millis() - start);
@@ -76,8 +93,12 @@ public final class PackageMessages {
         return failed;
     }
 
-    /** True when the message is done with (packaged, unchanged or nothing to do). */
     boolean handle(Message message, Metrics metrics) {
+        return handle(message, NO_DEADLINE, metrics);
+    }
+
+    /** True when the message is done with (packaged, unchanged, continued in another message, or nothing to do). */
+    boolean handle(Message message, LongSupplier remainingMillis, Metrics metrics) {
         String id = message.id();
         String receiveCount = message.receiveCount();
         ParsedMessage parsed = null;
@@ -91,9 +112,14 @@ public final class PackageMessages {
                 return true;
             }
             var request = parsed.request().get();
-            PackageOutcome outcome = packagePrefix.run(request, automaticPackages.defaultsFor(parsed));
-            metrics.count(outcome.kind() == PackageOutcome.Kind.CREATED ? "PackagesCreated" : "PackagesUnchanged", 1);
-            LOG.info(outcome.kind() == PackageOutcome.Kind.CREATED ? "package created" : "package unchanged",
+            PackageOutcome outcome = packagePrefix.run(request, automaticPackages.defaultsFor(parsed),
+                    continuing(message, remainingMillis));
+            metrics.count(switch (outcome.kind()) {
+                case CREATED -> "PackagesCreated";
+                case UNCHANGED -> "PackagesUnchanged";
+                case CONTINUED -> "PackagesContinued";
+            }, 1);
+            LOG.info("package " + outcome.kind().name().toLowerCase(Locale.ROOT),
                     "messageId", id, "form", parsed.form(), "registry", outcome.registry(), "package", outcome.name().toString(),
                     "topHash", outcome.topHash(), "objects", outcome.objects(), "source", request.sourceUri(),
                     "detail", outcome.detail());
@@ -115,6 +141,20 @@ public final class PackageMessages {
                     "error", e.getClass().getSimpleName() + ": " + e.getMessage());
             return false;
         }
+    }
+
+    /**
+     * How this message's package may go on in another invocation: from the continuation the message
+     * carries, or as a new run named after the message (a redelivery finds the same run). The
+     * continuation is sent with the body as received plus its field, so it parses to the same request.
+     */
+    private Continuing continuing(Message message, LongSupplier remainingMillis) {
+        if (queue.isEmpty()) {
+            return Continuing.NEVER;
+        }
+        Continuation at = Continuation.in(message.body()).orElseGet(() -> Continuation.start(message.id()));
+        return new Continuing(at, message.id(), remainingMillis, checkpointMargin,
+                Optional.of(next -> queue.get().send(next.addTo(message.body()))));
     }
 
     private static String nameOf(ParsedMessage parsed) {

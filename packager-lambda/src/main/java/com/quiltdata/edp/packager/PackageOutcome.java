@@ -8,6 +8,8 @@ public record PackageOutcome(Kind kind, String registry, PackageName name, Strin
         /** a new revision was written */
         CREATED,
         /** same batch id or same top hash as the latest revision: nothing new written */
-        UNCHANGED
+        UNCHANGED,
+        /** out of time: a checkpoint part was written and the request sent back to the queue to go on (ADR 0114) */
+        CONTINUED
     }
 }

@@ -3,8 +3,8 @@ package com.quiltdata.edp.packager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.quiltdata.edp.observe.Log;
-import com.quiltdata.edp.packager.FolderListing.Listing;
-import com.quiltdata.edp.packager.domain.Checksum;
+import com.quiltdata.edp.packager.domain.Checkpoint;
+import com.quiltdata.edp.packager.domain.Continuation;
 import com.quiltdata.edp.packager.domain.LogicalKeys;
 import com.quiltdata.edp.packager.domain.ManifestEntry;
 import com.quiltdata.edp.packager.domain.ManifestHeader;
@@ -12,6 +12,7 @@ import com.quiltdata.edp.packager.domain.ManifestWriter;
 import com.quiltdata.edp.packager.domain.PackageDefaults;
 import com.quiltdata.edp.packager.domain.PhysicalKey;
 import com.quiltdata.edp.packager.domain.RegistryPointer;
+import com.quiltdata.edp.packager.port.CheckpointStore;
 import com.quiltdata.edp.packager.port.ContentHasher;
 import com.quiltdata.edp.packager.port.ListedObject;
 import com.quiltdata.edp.packager.port.Notifier;
@@ -33,9 +34,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -62,10 +65,19 @@ public final class PackagePrefix {
     private final Duration readyDelay;
     private final Path tempDir;
     private final ObjectReader reader;
+    private final Optional<CheckpointStore> checkpoints;
 
     public PackagePrefix(ObjectLister lister, ContentHasher hasher, ObjectCopier copier, ObjectReader reader,
             PackageRegistry registry, RevisionStore revisions, Notifier notifier, ExecutorService workers, Clock clock,
             Duration readyDelay, Path tempDir) {
+        this(lister, hasher, copier, reader, registry, revisions, notifier, workers, clock, readyDelay, tempDir, Optional.empty());
+    }
+
+    /** @param checkpoints where a package that runs out of time keeps its parts (ADR 0114); empty: it never stops early */
+    public PackagePrefix(ObjectLister lister, ContentHasher hasher, ObjectCopier copier, ObjectReader reader,
+            PackageRegistry registry, RevisionStore revisions, Notifier notifier, ExecutorService workers, Clock clock,
+            Duration readyDelay, Path tempDir, Optional<CheckpointStore> checkpoints) {
+        this.checkpoints = checkpoints;
         this.folders = new FolderListing(lister, reader);
         this.metadata = new PackageMetadata(reader);
         this.hasher = hasher;
@@ -91,6 +103,14 @@ public final class PackagePrefix {
 
     /** @param defaults what the package gets where its folder says nothing (automatic packages) */
     public PackageOutcome run(PackageRequest request, PackageDefaults defaults) {
+        return run(request, defaults, Continuing.NEVER);
+    }
+
+    /**
+     * @param continuing whether the package may stop before the invocation's end, write a checkpoint part
+     *                   and go on in another invocation (ADR 0114), and where its run stands
+     */
+    public PackageOutcome run(PackageRequest request, PackageDefaults defaults, Continuing continuing) {
         String reg = request.registry();
         if (request.batchId().isPresent()) {
             Optional<PackageRevision> interrupted = revisions.openWrite(request.batchId().get());
@@ -104,24 +124,106 @@ public final class PackagePrefix {
                         "batch " + request.batchId().get() + " was already packaged");
             }
         }
-
-        Listing listing = list(request, defaults);
-        if (listing.listed() == 0 && request.namedObject().isPresent()
-                && folders.exists(request.bucket(), request.namedObject().get().key())) {
-            PackageRequest objectsFolder = request.namedObject().get().request();
-            return packageListing(objectsFolder, list(objectsFolder, defaults), defaults);
+        Continuing run = checkpoints.isPresent() ? continuing : Continuing.NEVER;
+        if (!run.enabled()) {
+            return packageFolder(request, defaults, run, Optional.empty());
         }
-        return packageListing(request, listing, defaults);
+        CheckpointStore store = checkpoints.get();
+        Continuation at = run.at();
+        Optional<Checkpoint.Header> previous = Optional.empty();
+        if (at.part() > 0) {
+            previous = store.readHeader(reg, at.run(), at.part());
+            if (previous.isEmpty()) {
+                return new PackageOutcome(PackageOutcome.Kind.UNCHANGED, reg, request.name(), null, 0, "checkpoint part "
+                        + at.part() + " of run " + at.run() + " is gone: the package was finished by an earlier delivery");
+            }
+            request = continuedRequest(request, previous.get());
+        }
+        Optional<String> nextWriter = store.writtenBy(reg, at.run(), at.part() + 1);
+        if (nextWriter.isPresent()) {
+            if (nextWriter.get().equals(run.messageId())) {
+                // this message wrote the next part and crashed before it sent the continuation: send it now
+                run.resend().get().accept(at.next());
+                return continued(request, at.next(), "re-sent the continuation of part " + at.next().part() + " after a crash");
+            }
+            return new PackageOutcome(PackageOutcome.Kind.UNCHANGED, reg, request.name(), null, 0, "a duplicate of the continuation"
+                    + " of run " + at.run() + " part " + at.part() + ": another delivery wrote part " + (at.part() + 1));
+        }
+        PackageOutcome outcome = packageFolder(request, defaults, run, previous);
+        if (outcome.kind() != PackageOutcome.Kind.CONTINUED && at.part() > 0) {
+            store.delete(reg, at.run(), at.part());
+        }
+        return outcome;
     }
 
-    private Listing list(PackageRequest request, PackageDefaults defaults) {
-        return folders.list(request.bucket(), request.folder(), defaults.files().keySet(),
-                Optional.ofNullable(defaults.files().get(PackageDefaults.QUILT_IGNORE)));
+    /** The request a checkpoint continues: the message's own, or the folder of the object its {@code uri} named. */
+    private static PackageRequest continuedRequest(PackageRequest request, Checkpoint.Header header) {
+        if (header.request().equals(Checkpoint.RequestIdentity.of(request))) {
+            return request;
+        }
+        if (request.namedObject().isPresent()
+                && header.request().equals(Checkpoint.RequestIdentity.of(request.namedObject().get().request()))) {
+            return request.namedObject().get().request();
+        }
+        throw new RejectedException("the continuation's checkpoint (run " + header.run() + " part " + header.part()
+                + ") was written for " + header.request() + ", not for this request");
     }
 
-    private PackageOutcome packageListing(PackageRequest request, Listing listing, PackageDefaults defaults) {
+    private static PackageOutcome continued(PackageRequest request, Continuation next, String detail) {
+        return new PackageOutcome(PackageOutcome.Kind.CONTINUED, request.registry(), request.name(), null, 0, detail);
+    }
+
+    /** Lists and hashes the folder from where its run stands, then checkpoints or writes the package. */
+    private PackageOutcome packageFolder(PackageRequest request, PackageDefaults defaults, Continuing run,
+            Optional<Checkpoint.Header> previous) {
+        Set<String> names = defaults.files().keySet();
+        FolderListing.Progress progress = previous.map(h -> FolderListing.Progress.resume(h.listed(), h.present(), h.metadataFile(),
+                h.afterKey(), h.ignore())).orElseGet(FolderListing.Progress::new);
+        Function<ListedObject, ManifestEntry> work = request.shouldCopy() ? copier(request) : hasher(request.folder());
+        Hashed hashed = hashAsListed(request, names, Optional.ofNullable(defaults.files().get(PackageDefaults.QUILT_IGNORE)), progress,
+                run, work);
+
+        if (hashed.stopped()) {
+            return checkpoint(request, run, progress, hashed.entries());
+        }
+        if (progress.listed == 0 && previous.isEmpty() && request.namedObject().isPresent()
+                && folders.exists(request.bucket(), request.namedObject().get().key())) {
+            return packageFolder(request.namedObject().get().request(), defaults, run, previous);
+        }
+        List<ManifestEntry> entries = hashed.entries();
+        if (previous.isPresent()) {
+            List<ManifestEntry> all = new ArrayList<>();
+            for (int part = 1; part <= run.at().part(); part++) {
+                int p = part;
+                all.addAll(checkpoints.get().read(request.registry(), run.at().run(), part).orElseThrow(() -> new IllegalStateException(
+                        "checkpoint part " + p + " of run " + run.at().run() + " disappeared")).entries());
+            }
+            all.addAll(entries);
+            entries = all;
+        }
+        return packageEntries(request, new Shown(progress.listed, progress.metadataFile, Set.copyOf(progress.present)), entries, defaults);
+    }
+
+    /** Keeps what this invocation did as the next part and sends the request back to the queue to go on from it. */
+    private PackageOutcome checkpoint(PackageRequest request, Continuing run, FolderListing.Progress progress,
+            List<ManifestEntry> entries) {
+        Continuation next = run.at().next();
+        Checkpoint part = new Checkpoint(new Checkpoint.Header(next.run(), next.part(), run.messageId(), Checkpoint.RequestIdentity.of(request),
+                progress.lastKey.orElse(""), progress.listed, progress.present, progress.metadataFile, progress.ignore), entries);
+        if (!checkpoints.get().create(request.registry(), part)) {
+            return new PackageOutcome(PackageOutcome.Kind.UNCHANGED, request.registry(), request.name(), null, 0,
+                    "a duplicate of the continuation of run " + next.run() + ": another delivery wrote part " + next.part() + " first");
+        }
+        run.resend().get().accept(next);
+        LOG.info("package continues in another invocation", "package", request.name().toString(), "run", next.run().toString(),
+                "part", next.part(), "hashed", entries.size(), "listedSoFar", progress.listed, "afterKey", progress.lastKey.orElse(""));
+        return continued(request, next, "part " + next.part() + " of run " + next.run() + ": " + entries.size()
+                + " objects, " + progress.listed + " listed so far");
+    }
+
+    private PackageOutcome packageEntries(PackageRequest request, Shown listing, List<ManifestEntry> entries, PackageDefaults defaults) {
         String reg = request.registry();
-        if (listing.objects().isEmpty()) {
+        if (entries.isEmpty()) {
             String why = emptyReason(request, listing);
             switch (request.whenEmpty()) {
                 case REJECT -> throw new RejectedException(why + "; to package an empty folder on purpose, send \""
@@ -132,8 +234,8 @@ public final class PackagePrefix {
                 case PACKAGE -> LOG.info("packaging an empty folder, as asked", "source", request.sourceUri(), "reason", why);
             }
         }
-        JsonNode userMeta = metadata.of(request, listing.metadataFile().map(folders::location), defaults);
-        List<ManifestEntry> entries = request.shouldCopy() ? copy(request, listing.objects()) : hash(request.folder(), listing.objects());
+        JsonNode userMeta = metadata.of(request, listing.metadataFile(), defaults);
+        entries = new ArrayList<>(entries);
         entries.addAll(defaultFiles(defaults, listing));
         entries.sort(Comparator.comparing(ManifestEntry::logicalKey, LogicalKeys.WALK_ORDER));
 
@@ -208,7 +310,7 @@ public final class PackagePrefix {
         return true;
     }
 
-    private static String emptyReason(PackageRequest request, Listing listing) {
+    private static String emptyReason(PackageRequest request, Shown listing) {
         String folder = "s3://" + request.bucket() + "/" + request.folder();
         return listing.listed() == 0
                 ? folder + " lists no objects (no such folder, or an empty one)"
@@ -220,7 +322,7 @@ public final class PackagePrefix {
     }
 
     /** The default files the folder lacks, each an entry pointing at the default object's current version. */
-    private List<ManifestEntry> defaultFiles(PackageDefaults defaults, Listing listing) {
+    private List<ManifestEntry> defaultFiles(PackageDefaults defaults, Shown listing) {
         List<ManifestEntry> entries = new ArrayList<>();
         defaults.files().forEach((logicalKey, location) -> {
             if (listing.present().contains(logicalKey)) {
@@ -233,43 +335,95 @@ public final class PackagePrefix {
         return entries;
     }
 
-    private List<ManifestEntry> hash(String folder, List<ListedObject> objects) {
-        return parallel(objects, o -> {
-            Checksum checksum = hasher.checksum(o);
-            return ManifestEntry.of(o.key().substring(folder.length()), location(o), o.size(), checksum);
-        });
+    private Function<ListedObject, ManifestEntry> hasher(String folder) {
+        return o -> ManifestEntry.of(o.key().substring(folder.length()), location(o), o.size(), hasher.checksum(o));
     }
 
-    private List<ManifestEntry> copy(PackageRequest request, List<ListedObject> objects) {
+    private Function<ListedObject, ManifestEntry> copier(PackageRequest request) {
         String prefix = request.name() + "/";
-        return parallel(objects, o -> {
+        return o -> {
             String logical = o.key().substring(request.folder().length());
             ObjectCopier.Copied copied = copier.copy(o, request.registry(), prefix + logical);
             return ManifestEntry.of(logical, copied.location(), o.size(), copied.checksum());
-        });
+        };
     }
 
-    private List<ManifestEntry> parallel(List<ListedObject> objects, Function<ListedObject, ManifestEntry> work) {
-        // largest first, so one big object does not start last and stretch the run
-        List<ListedObject> order = new ArrayList<>(objects);
-        order.sort(Comparator.comparingLong(ListedObject::size).reversed());
-        List<CompletableFuture<ManifestEntry>> futures = new ArrayList<>(order.size());
-        for (ListedObject o : order) {
-            futures.add(CompletableFuture.supplyAsync(() -> work.apply(o), workers));
-        }
-        List<ManifestEntry> entries = new ArrayList<>(futures.size());
+    /**
+     * @param listed       objects under the folder before anything was skipped or ignored
+     * @param metadataFile the folder's {@link #METADATA_FILE}, when it has one
+     * @param present      which of the names asked about the folder has (before {@code .quiltignore})
+     */
+    private record Shown(long listed, Optional<PhysicalKey> metadataFile, Set<String> present) {}
+
+    /** @param stopped true when time ran out before the listing's end (the entries are those of this invocation) */
+    private record Hashed(List<ManifestEntry> entries, boolean stopped) {}
+
+    /**
+     * Hands each object to the workers as the listing shows it, so listing and checksumming overlap
+     * (ADR 0114): the listing (one request per 1,000 keys) would otherwise come first, 180 s for a
+     * million. At most {@link #inFlight} objects wait at once, so memory stays flat however long the
+     * folder, and on a deadline only those have to finish. The entries come in completion order;
+     * the manifest sorts them.
+     */
+    private Hashed hashAsListed(PackageRequest request, Set<String> names, Optional<PhysicalKey> defaultIgnore, FolderListing.Progress progress,
+            Continuing run, Function<ListedObject, ManifestEntry> work) {
+        int slots = inFlight();
+        Semaphore free = new Semaphore(slots);
+        List<ManifestEntry> entries = new ArrayList<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        boolean[] stopped = {false};
         try {
-            for (CompletableFuture<ManifestEntry> f : futures) {
-                entries.add(f.join());
-            }
-        } catch (CompletionException e) {
-            futures.forEach(f -> f.cancel(false));
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
+            folders.stream(request.bucket(), request.folder(), names, defaultIgnore, progress, () -> {
+                if (failure.get() != null) {
+                    return false;
+                }
+                if (run.timeUp()) {
+                    stopped[0] = true;
+                    return false;
+                }
+                return true;
+            }, o -> {
+                free.acquireUninterruptibly();
+                try {
+                    workers.execute(() -> {
+                        try {
+                            if (failure.get() == null) {
+                                ManifestEntry entry = work.apply(o);
+                                synchronized (entries) {
+                                    entries.add(entry);
+                                }
+                            }
+                        } catch (Throwable t) {
+                            failure.compareAndSet(null, t);
+                        } finally {
+                            free.release();
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    free.release();
+                    throw e;
+                }
+            });
+        } finally {
+            // every object handed out is finished (or failed) before the entries are used or checkpointed
+            free.acquireUninterruptibly(slots);
+            free.release(slots);
+        }
+        Throwable t = failure.get();
+        if (t instanceof RuntimeException re) {
+            throw re;
+        }
+        if (t instanceof Error e) {
             throw e;
         }
-        return entries;
+        if (t != null) {
+            throw new IllegalStateException(t);
+        }
+        return new Hashed(entries, stopped[0]);
+    }
+
+    /** Objects handed out and not finished, at most: twice the workers keeps each busy without a long queue. */
+    private int inFlight() {
+        return workers instanceof ThreadPoolExecutor pool ? Math.max(4, 2 * pool.getMaximumPoolSize()) : 64;
     }
 }

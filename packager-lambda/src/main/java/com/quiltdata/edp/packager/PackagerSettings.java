@@ -21,6 +21,10 @@ import java.util.Optional;
  * The packager's environment, read once at cold start; every problem is reported together.
  *
  * @param manifestChecksum the hash type new manifests get ({@code MANIFEST_CHECKSUM})
+ * @param queueUrl         the packager's own queue ({@code PACKAGER_QUEUE_URL}): a package that runs out of time
+ *                         goes on from a checkpoint in a message sent there; empty: it never stops early (ADR 0114)
+ * @param checkpointMargin how long before the invocation's end a package stops hashing and writes its
+ *                         checkpoint ({@code CHECKPOINT_MARGIN_SECONDS})
  */
 public record PackagerSettings(
         DatabaseSettings database,
@@ -30,7 +34,11 @@ public record PackagerSettings(
         String region,
         Optional<URI> endpoint,
         HashType manifestChecksum,
-        AutomaticPackages automaticPackages) {
+        AutomaticPackages automaticPackages,
+        Optional<String> queueUrl,
+        Duration checkpointMargin) {
+    /** Time to finish the objects in flight, write the part and send the message, or to write a million-entry manifest. */
+    public static final long DEFAULT_CHECKPOINT_MARGIN_SECONDS = 60;
 
     public static PackagerSettings from(Env env) {
         DatabaseSettings database = DatabaseSettings.from(env);
@@ -58,8 +66,14 @@ public record PackagerSettings(
             env.problem("MANIFEST_CHECKSUM must be one of " + HashType.names() + ", got " + Bounded.quoted(checksumName));
         }
         AutomaticPackages automatic = automaticPackages(env, registry);
+        Optional<String> queueUrl = env.optional("PACKAGER_QUEUE_URL");
+        if (queueUrl.isPresent() && !queueUrl.get().matches("https?://\\S+/\\d{12}/[A-Za-z0-9_-]{1,80}")) {
+            env.problem("PACKAGER_QUEUE_URL must be the packager queue's URL (https://sqs.<region>.amazonaws.com/<account>/<name>), got "
+                    + Bounded.quoted(queueUrl.get()));
+        }
+        Duration margin = env.seconds("CHECKPOINT_MARGIN_SECONDS", DEFAULT_CHECKPOINT_MARGIN_SECONDS, 10);
         env.validate();
-        return new PackagerSettings(database, topic, catalogUrl, delay, region, endpoint, checksum, automatic);
+        return new PackagerSettings(database, topic, catalogUrl, delay, region, endpoint, checksum, automatic, queueUrl, margin);
     }
 
     /** What packages made from package-objects-ready get by default (docs/adr/0109). */

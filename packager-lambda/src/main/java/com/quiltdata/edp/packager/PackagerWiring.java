@@ -4,22 +4,28 @@ import com.quiltdata.edp.aws.AwsClients;
 import com.quiltdata.edp.aws.Databases;
 import com.quiltdata.edp.config.Env;
 import com.quiltdata.edp.packager.postgres.JdbcRevisionStore;
+import com.quiltdata.edp.packager.port.ContinuationQueue;
 import com.quiltdata.edp.packager.port.Notifier;
 import com.quiltdata.edp.packager.domain.AutomaticPackages;
+import com.quiltdata.edp.packager.s3.S3CheckpointStore;
 import com.quiltdata.edp.packager.s3.S3ContentHasher;
 import com.quiltdata.edp.packager.s3.S3ObjectCopier;
 import com.quiltdata.edp.packager.s3.S3ObjectLister;
 import com.quiltdata.edp.packager.s3.S3ObjectReader;
 import com.quiltdata.edp.packager.s3.S3PackageRegistry;
 import com.quiltdata.edp.packager.sns.SnsNotifier;
+import com.quiltdata.edp.packager.sqs.SqsContinuationQueue;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Everything the handler needs, built once per execution environment. The only place that reads
@@ -29,14 +35,19 @@ import software.amazon.awssdk.services.sns.SnsClient;
  * @param notifier      also told about rejected requests
  * @param clock         for durations and metrics timestamps
  */
-public record PackagerWiring(PackagePrefix packagePrefix, Notifier notifier, Clock clock, AutomaticPackages automaticPackages) {
+public record PackagerWiring(PackagePrefix packagePrefix, Notifier notifier, Clock clock, AutomaticPackages automaticPackages,
+        Optional<ContinuationQueue> queue, Duration checkpointMargin) {
     public PackagerWiring(PackagePrefix packagePrefix, Notifier notifier, Clock clock) {
         this(packagePrefix, notifier, clock, AutomaticPackages.SOURCE_BUCKET);
     }
 
+    public PackagerWiring(PackagePrefix packagePrefix, Notifier notifier, Clock clock, AutomaticPackages automaticPackages) {
+        this(packagePrefix, notifier, clock, automaticPackages, Optional.empty(), Duration.ZERO);
+    }
+
     /** The use case the handler (or any other receiver of queue messages) hands messages to. */
     public PackageMessages messages() {
-        return new PackageMessages(packagePrefix, notifier, automaticPackages, clock);
+        return new PackageMessages(packagePrefix, notifier, automaticPackages, clock, queue, checkpointMargin);
     }
 
     /** Objects checksummed or copied at once: S3 calls are I/O bound; each streamed object holds one buffer. */
@@ -63,8 +74,12 @@ public record PackagerWiring(PackagePrefix packagePrefix, Notifier notifier, Clo
         PackagePrefix useCase = new PackagePrefix(new S3ObjectLister(s3), hasher,
                 new S3ObjectCopier(s3, hasher, settings.manifestChecksum()), reader,
                 new S3PackageRegistry(s3, reader), new JdbcRevisionStore(Databases.connect(settings.database(), settings.region())),
-                notifier, workers(WORKERS), clock, settings.packageReadyDelay(), Path.of(System.getProperty("java.io.tmpdir")));
-        return new PackagerWiring(useCase, notifier, clock, settings.automaticPackages());
+                notifier, workers(WORKERS), clock, settings.packageReadyDelay(), Path.of(System.getProperty("java.io.tmpdir")),
+                Optional.of(new S3CheckpointStore(s3)));
+        Optional<ContinuationQueue> queue = settings.queueUrl().map(url -> new SqsContinuationQueue(
+                AwsClients.configure(SqsClient.builder().httpClient(AwsClients.httpClient()), settings.region(), settings.endpoint()).build(),
+                url));
+        return new PackagerWiring(useCase, notifier, clock, settings.automaticPackages(), queue, settings.checkpointMargin());
     }
 
     /** Daemon threads, so a finished invocation never waits for them. */

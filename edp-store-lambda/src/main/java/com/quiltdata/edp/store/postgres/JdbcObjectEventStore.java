@@ -62,12 +62,6 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
             ORDER BY b.bucket, b.prefix
             FOR UPDATE OF b""";
 
-    /** What the open batches already hold for the keys; only the holder of a key's object_state lock writes its rows. */
-    private static final String SELECT_PREVIOUS = """
-            SELECT o.batch_id, o.object_key, o.deleted, o.size
-            FROM batch_object o JOIN unnest(?::uuid[], ?::text[]) AS t(batch_id, object_key)
-              ON o.batch_id = t.batch_id AND o.object_key = t.object_key""";
-
     /**
      * Opens or extends one batch per prefix and moves its counts by this batch's deltas. The batch
      * id is derived from the event that opened the batch, so it is the same on every replay.
@@ -89,14 +83,21 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
                 total_bytes = greatest(0, least(b.total_bytes::numeric + excluded.total_bytes, 9223372036854775807))::bigint
             RETURNING batch_id, bucket, prefix, object_count""";
 
-    /** Keys the open batch already holds; the keys it does not hold yet are added by COPY. */
-    private static final String UPDATE_OBJECTS = """
+    /**
+     * Rewrites the keys the locked open batches already hold and returns what each held before
+     * (the self-join reads the rows as they were when the statement started), so the counts can
+     * move by the difference: one statement where a read and an update were two (ADR 0009). Only
+     * the holder of a batch's row lock writes its objects. The keys no open batch holds are added by COPY.
+     */
+    private static final String UPDATE_HELD_OBJECTS = """
             UPDATE batch_object AS o SET
                 deleted = t.deleted, size = t.size, etag = t.etag, version_id = t.version_id,
                 sequencer = t.sequencer, event_time = t.event_time
             FROM unnest(?::uuid[], ?::text[], ?::boolean[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::timestamptz[])
                  AS t(batch_id, object_key, deleted, size, etag, version_id, sequencer, event_time)
-            WHERE o.batch_id = t.batch_id AND o.object_key = t.object_key""";
+            JOIN batch_object AS before ON before.batch_id = t.batch_id AND before.object_key = t.object_key
+            WHERE o.batch_id = t.batch_id AND o.object_key = t.object_key
+            RETURNING o.batch_id, o.object_key, before.deleted, before.size""";
 
     private static final String UNIQUE_VIOLATION = "23505";
 
@@ -362,7 +363,7 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
 
     /**
      * Upserts each touched batch once with its deltas. When some keys were known before, the open
-     * batches are first locked and what they hold for those keys is read, so a key moving from
+     * batches are first locked and the keys they hold are rewritten, returning what each held, so a key moving from
      * created to deleted (or changing size) moves the counts instead of adding to them. Keys that
      * were unknown cannot be in any batch: the upsert alone, which locks the row it updates, is enough.
      */
@@ -372,7 +373,7 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
         Map<String, Previous> previous = new HashMap<>();
         if (!keysWereUnknown) {
             lockOpenBatches(c, events, open);
-            readPrevious(c, events, open, previous);
+            updateHeldObjects(c, events, open, previous);
         }
 
         Map<String, PrefixSpan> spans = new TreeMap<>();
@@ -427,15 +428,23 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
         }
     }
 
-    private void readPrevious(Connection c, List<PlacedEvent> events, Map<String, UUID> open, Map<String, Previous> previous)
+    /** Updates the keys the open batches hold, and puts what each held before into {@code previous}. */
+    private void updateHeldObjects(Connection c, List<PlacedEvent> events, Map<String, UUID> open, Map<String, Previous> previous)
             throws SQLException {
         List<PlacedEvent> inOpen = events.stream().filter(p -> open.containsKey(prefixId(p.event().bucket(), p.prefix()))).toList();
         if (inOpen.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement(SELECT_PREVIOUS)) {
-            ps.setArray(1, c.createArrayOf("uuid", inOpen.stream().map(p -> open.get(prefixId(p.event().bucket(), p.prefix()))).toArray()));
-            ps.setArray(2, texts(c, inOpen, p -> p.event().key()));
+        try (PreparedStatement ps = c.prepareStatement(UPDATE_HELD_OBJECTS)) {
+            int i = 1;
+            ps.setArray(i++, c.createArrayOf("uuid", inOpen.stream().map(p -> open.get(prefixId(p.event().bucket(), p.prefix()))).toArray()));
+            ps.setArray(i++, texts(c, inOpen, p -> p.event().key()));
+            ps.setArray(i++, c.createArrayOf("boolean", inOpen.stream().map(p -> p.event().kind() == ObjectEvent.Kind.DELETED).toArray()));
+            ps.setArray(i++, longs(c, inOpen, p -> p.event().size()));
+            ps.setArray(i++, texts(c, inOpen, p -> p.event().etag()));
+            ps.setArray(i++, texts(c, inOpen, p -> p.event().versionId()));
+            ps.setArray(i++, texts(c, inOpen, p -> p.event().sequencer()));
+            ps.setArray(i++, times(c, inOpen, p -> p.event().eventTime()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     previous.put(rs.getObject(1, UUID.class) + "\n" + rs.getString(2), new Previous(rs.getBoolean(3), rs.getLong(4)));
@@ -444,12 +453,11 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
         }
     }
 
+    /** Adds the keys no open batch held by COPY; the held ones were updated with the batch lock. */
     private void writeObjects(Connection c, List<PlacedEvent> events, BatchesTouched batches) throws SQLException {
         CopyRows added = new CopyRows("batch_object", "batch_id, object_key, file_name, deleted, size, etag, version_id, sequencer, event_time");
-        List<PlacedEvent> held = new ArrayList<>();
         for (PlacedEvent p : events) {
             if (batches.holds(p)) {
-                held.add(p);
                 continue;
             }
             ObjectEvent e = p.event();
@@ -457,25 +465,6 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
                     .number(e.size()).text(e.etag()).text(e.versionId()).text(e.sequencer()).time(e.eventTime()).endRow();
         }
         added.copyInto(c);
-        if (held.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement(UPDATE_OBJECTS)) {
-            int i = 1;
-            ps.setArray(i++, c.createArrayOf("uuid", held.stream().map(batches::of).toArray()));
-            ps.setArray(i++, texts(c, held, p -> p.event().key()));
-            ps.setArray(i++, c.createArrayOf("boolean", held.stream().map(p -> p.event().kind() == ObjectEvent.Kind.DELETED).toArray()));
-            ps.setArray(i++, longs(c, held, p -> p.event().size()));
-            ps.setArray(i++, texts(c, held, p -> p.event().etag()));
-            ps.setArray(i++, texts(c, held, p -> p.event().versionId()));
-            ps.setArray(i++, texts(c, held, p -> p.event().sequencer()));
-            ps.setArray(i++, times(c, held, p -> p.event().eventTime()));
-            int updated = ps.executeUpdate();
-            if (updated != held.size()) {
-                // cannot happen while every writer locks the batch first; fail (and roll back) rather than miscount
-                throw new SQLException("expected to update " + held.size() + " batch objects, updated " + updated);
-            }
-        }
     }
 
     private static String prefixId(String bucket, String prefix) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.quiltdata.edp.domain.ObjectEvent;
 import com.quiltdata.edp.domain.Sequencer;
 import com.quiltdata.edp.postgres.Database;
+import com.quiltdata.edp.store.domain.BatchGrowth;
 import com.quiltdata.edp.store.port.ObjectEventStore.PlacedEvent;
 import com.quiltdata.edp.store.port.ObjectEventStore.Recorded;
 import com.quiltdata.edp.store.port.ObjectEventStore.StoreUnavailableException;
@@ -254,6 +255,55 @@ class JdbcObjectEventStoreTest {
                     .max(String::compareTo).orElseThrow();
             assertEquals(newest, text("SELECT sequencer FROM object_state WHERE object_key = '" + key + "'"));
         }
+    }
+
+    /**
+     * Interleaved order from concurrent writers: every chunk touches every prefix, so the open
+     * batches are extended by the UPDATE and, for the prefixes a writer found without a batch,
+     * opened by the upsert, racing the other writers that open the same prefix. Counts add up, and
+     * exactly one commit per batch sees its count cross a threshold (what ReadyOnCommit relies on).
+     */
+    @Test
+    void concurrentInterleavedWritersOpenEachBatchOnceAndSeeEachCountCrossOnce() throws Exception {
+        int writers = 4;
+        int prefixes = 30;
+        int perWriter = 300;
+        int threshold = 25;
+        List<List<PlacedEvent>> work = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            List<PlacedEvent> mine = new ArrayList<>();
+            for (int i = 0; i < perWriter; i++) {
+                mine.add(created("lab/p" + (i % prefixes) + "/", "w" + w + "-" + i, 2, String.format("%08x", w * perWriter + i + 1), T0));
+            }
+            work.add(mine);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        List<Future<List<BatchGrowth>>> done = new ArrayList<>();
+        for (List<PlacedEvent> mine : work) {
+            done.add(pool.submit(() -> {
+                List<BatchGrowth> grown = new ArrayList<>();
+                try (Database own = db.database()) {
+                    JdbcObjectEventStore writer = new JdbcObjectEventStore(own);
+                    for (int from = 0; from < mine.size(); from += prefixes) {
+                        grown.addAll(writer.record(mine.subList(from, from + prefixes), T0).grown());
+                    }
+                }
+                return grown;
+            }));
+        }
+        List<BatchGrowth> grown = new ArrayList<>();
+        for (Future<List<BatchGrowth>> f : done) {
+            grown.addAll(f.get());
+        }
+        pool.shutdown();
+        assertEquals(prefixes, db.scalar("SELECT count(*) FROM batch"));
+        assertEquals((long) writers * perWriter / prefixes, db.scalar("SELECT min(object_count) FROM batch"));
+        assertEquals((long) writers * perWriter / prefixes, db.scalar("SELECT max(object_count) FROM batch"));
+        assertEquals(2L * writers * perWriter, db.scalar("SELECT sum(total_bytes) FROM batch"));
+        assertEquals((long) writers * perWriter, db.scalar("SELECT count(*) FROM batch_object"));
+        long crossings = grown.stream()
+                .filter(g -> g.objectCountBefore() < threshold && g.objectCountAfter() >= threshold).count();
+        assertEquals(prefixes, crossings, "one commit per batch crosses the threshold");
     }
 
     @Test

@@ -14,6 +14,11 @@ import java.util.Map;
 public final class FunctionEnvironment {
     /** What {@code !Ref EmitFunction.Alias} (the store's EMIT_FUNCTION_ARN) stands for in tests. */
     public static final String EMIT_ALIAS_ARN = "arn:aws:lambda:us-east-1:123456789012:function:edp-emit:live";
+    /**
+     * What {@code !Ref PackagerQueue} (the packager's PACKAGER_QUEUE_URL) stands for where tests wire the
+     * packager themselves: a queue it parses but never sends to, since no test package runs out of time there.
+     */
+    public static final String PACKAGER_QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/123456789012/edp-packager";
 
     private FunctionEnvironment() {}
 

@@ -105,7 +105,7 @@ public final class Functions implements AutoCloseable {
         this.parameters = EventRouter.parameterValues(template, parameters);
         this.topicArn = topicArn;
         Map<String, String> resources = Map.of("Topic", topicArn, "Bus.Name", this.parameters.get("EventBusName"),
-                "EmitFunction.Alias", FunctionEnvironment.EMIT_ALIAS_ARN);
+                "EmitFunction.Alias", FunctionEnvironment.EMIT_ALIAS_ARN, "PackagerQueue", FunctionEnvironment.PACKAGER_QUEUE_URL);
         Map<String, String> dbVars = Map.of("DB_URL", jdbcUrl, "DB_USER", dbUser, "DB_PASSWORD", dbPassword);
 
         Env storeEnv = new Env(merge(FunctionEnvironment.of(template, "StoreFunction", parameters, resources), dbVars));

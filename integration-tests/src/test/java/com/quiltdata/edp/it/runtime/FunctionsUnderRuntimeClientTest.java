@@ -200,6 +200,7 @@ class FunctionsUnderRuntimeClientTest {
         Map<String, String> values = EventRouter.parameterValues(TEMPLATE, params);
         Map<String, String> resources = new LinkedHashMap<>(Map.of("Bus.Name", values.get("EventBusName")));
         resources.put("EmitFunction.Alias", FunctionEnvironment.EMIT_ALIAS_ARN);
+        resources.put("PackagerQueue", FunctionEnvironment.PACKAGER_QUEUE_URL);
         resources.put("Topic", extra.getOrDefault("TOPIC_ARN", "arn:aws:sns:us-east-1:" + MotoServer.ACCOUNT + ":edp-notifications"));
         Map<String, String> env = new LinkedHashMap<>();
         if (properties.path("Environment").path("Variables").isObject()) {

@@ -35,6 +35,8 @@ public final class RequestParser {
             throw new InvalidRequestException("body is JSON but not an object");
         }
         ObjectNode node = (ObjectNode) root;
+        // a continuation names a run of this request's own registry; the forms ignore the field (ADR 0114)
+        Continuation.in(node);
         if (isEnvelope(node)) {
             return envelope(node);
         }

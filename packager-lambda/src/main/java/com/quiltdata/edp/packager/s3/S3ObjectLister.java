@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
@@ -25,7 +26,16 @@ public final class S3ObjectLister implements ObjectLister {
 
     @Override
     public void listLatest(String bucket, String folder, Consumer<ListedObject> sink) {
-        String keyMarker = null;
+        listLatest(bucket, folder, Optional.empty(), o -> {
+            sink.accept(o);
+            return true;
+        });
+    }
+
+    /** From {@code afterKey}: a key marker without a version marker lists the keys after it. */
+    @Override
+    public void listLatest(String bucket, String folder, Optional<String> afterKey, Predicate<ListedObject> sink) {
+        String keyMarker = afterKey.orElse(null);
         String versionMarker = null;
         try {
             do {
@@ -41,8 +51,10 @@ public final class S3ObjectLister implements ObjectLister {
                                 algorithms.add(a.toString());
                             }
                         }
-                        sink.accept(new ListedObject(bucket, v.key(), Optional.ofNullable(S3Errors.version(v.versionId())),
-                                v.size() == null ? 0 : v.size(), algorithms));
+                        if (!sink.test(new ListedObject(bucket, v.key(), Optional.ofNullable(S3Errors.version(v.versionId())),
+                                v.size() == null ? 0 : v.size(), algorithms))) {
+                            return;
+                        }
                     }
                 }
                 boolean more = Boolean.TRUE.equals(page.isTruncated());

@@ -1,10 +1,16 @@
 package com.quiltdata.edp.packager.bench;
 
 import com.quiltdata.edp.observe.Log;
+import com.quiltdata.edp.packager.Continuing;
 import com.quiltdata.edp.packager.PackageOutcome;
+import com.quiltdata.edp.packager.PackagePrefix;
+import com.quiltdata.edp.packager.PackagerSettings;
+import com.quiltdata.edp.packager.domain.Continuation;
+import com.quiltdata.edp.packager.domain.PackageDefaults;
 import com.quiltdata.edp.packager.PackagerWiring;
 import com.quiltdata.edp.packager.domain.Crc64Nvme;
 import com.quiltdata.edp.packager.domain.HashType;
+import com.quiltdata.edp.packager.s3.S3CheckpointStore;
 import com.quiltdata.edp.packager.s3.S3ContentHasher;
 import com.quiltdata.edp.packager.testing.S3Packaging;
 import com.quiltdata.edp.packager.testing.StandInS3;
@@ -20,7 +26,12 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -237,19 +248,52 @@ public final class PackagerBench {
             }, "bench-progress");
             progress.setDaemon(true);
             progress.start();
-            PackageOutcome outcome = run(s3, withS3, HashType.SHA2_256_CHUNKED, pool, work, BUCKET, "bench/scale");
+            long timeoutSeconds = Long.parseLong(System.getenv().getOrDefault("BENCH_TIMEOUT_S", "0"));
+            PackageOutcome outcome = timeoutSeconds > 0
+                    ? continued(s3, withS3, pool, work, timeoutSeconds, Long.parseLong(System.getenv().getOrDefault("BENCH_MARGIN_S",
+                            String.valueOf(PackagerSettings.DEFAULT_CHECKPOINT_MARGIN_SECONDS))))
+                    : run(s3, withS3, HashType.SHA2_256_CHUNKED, pool, work, BUCKET, "bench/scale");
             double seconds = secs(t);
             double runCpu = cpuSeconds() - cpu;
             progress.interrupt();
             long peak = peakHeap();
             pool.shutdownNow();
             double bound = files * (latency / 1000.0) / workers;
-            OUT.printf("bench: scale: %s, %s, process CPU %.1f s (%.2f ms per object)%n", outcome.detail(), withS3.counts(), runCpu,
-                    runCpu * 1000 / files);
+            OUT.printf("bench: scale: %s, %s, process CPU %.1f s (%.2f ms per object), top_hash=%s; load average %s%n", outcome.detail(),
+                    withS3.counts(), runCpu, runCpu * 1000 / files, outcome.topHash(),
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             OUT.printf("packager_scale files=%d seconds=%.1f latency_bound_s=%.1f latency_ms=%d concurrency=%d"
                             + " peak_heap_mb=%d heap_before_mb=%d max_heap_mb=%d%n", outcome.objects(), seconds, bound, latency,
                     workers, (peak - baseline) / MIB, baseline / MIB, Runtime.getRuntime().maxMemory() / MIB);
         }
+    }
+
+    /**
+     * The scale package as the Lambda builds it when it runs out of time (ADR 0114): invocations of a
+     * simulated timeout ({@code BENCH_TIMEOUT_S}, the wall clock of this machine) that stop handing out
+     * objects {@code BENCH_MARGIN_S} before their end, checkpoint in the stand-in and go on in the next.
+     */
+    private static PackageOutcome continued(S3Client s3, S3ContentHasher hasher, ExecutorService pool, Path work, long timeoutSeconds,
+            long marginSeconds) {
+        PackagePrefix packager = S3Packaging.packager(s3, hasher, HashType.SHA2_256_CHUNKED, pool, work,
+                Optional.of(new S3CheckpointStore(s3)));
+        Deque<Continuation> queue = new ArrayDeque<>();
+        Continuation at = Continuation.start("bench-1");
+        PackageOutcome outcome;
+        int invocation = 0;
+        do {
+            invocation++;
+            long start = System.nanoTime();
+            double cpu = cpuSeconds();
+            LongSupplier remaining = () -> timeoutSeconds * 1000 - (System.nanoTime() - start) / 1_000_000;
+            outcome = packager.run(S3Packaging.request(BUCKET, "run/", "bench/scale"), PackageDefaults.NONE,
+                    new Continuing(at, "bench-" + invocation, remaining, Duration.ofSeconds(marginSeconds), Optional.of(queue::add)));
+            OUT.printf("bench: invocation %d of a %d s timeout (margin %d s): %s in %.1f s (process CPU %.1f s): %s%n", invocation,
+                    timeoutSeconds, marginSeconds, outcome.kind(), secs(start), cpuSeconds() - cpu, outcome.detail());
+            at = queue.poll();
+        } while (outcome.kind() == PackageOutcome.Kind.CONTINUED);
+        OUT.printf("bench: continuation: %d invocations at a simulated timeout of %d s%n", invocation, timeoutSeconds);
+        return outcome;
     }
 
     private static void connections(int workers) {

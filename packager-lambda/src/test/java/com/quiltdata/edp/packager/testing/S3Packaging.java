@@ -3,6 +3,7 @@ package com.quiltdata.edp.packager.testing;
 import com.quiltdata.edp.packager.PackagePrefix;
 import com.quiltdata.edp.packager.domain.HashType;
 import com.quiltdata.edp.packager.domain.PackageName;
+import com.quiltdata.edp.packager.port.CheckpointStore;
 import com.quiltdata.edp.packager.port.Notifier;
 import com.quiltdata.edp.packager.port.PackageRevision;
 import com.quiltdata.edp.packager.domain.PackageRequest;
@@ -23,6 +24,12 @@ public final class S3Packaging {
     private S3Packaging() {}
 
     public static PackagePrefix packager(S3Client s3, S3ContentHasher hasher, HashType type, ExecutorService workers, Path work) {
+        return packager(s3, hasher, type, workers, work, Optional.empty());
+    }
+
+    /** @param checkpoints where a package that runs out of time keeps its parts (ADR 0114) */
+    public static PackagePrefix packager(S3Client s3, S3ContentHasher hasher, HashType type, ExecutorService workers, Path work,
+            Optional<CheckpointStore> checkpoints) {
         S3ObjectReader reader = new S3ObjectReader(s3);
         Notifier silent = new Notifier() {
             @Override
@@ -33,7 +40,7 @@ public final class S3Packaging {
         };
         return new PackagePrefix(new S3ObjectLister(s3), hasher, new S3ObjectCopier(s3, hasher, type), reader,
                 new S3PackageRegistry(s3, reader), new InMemoryRevisionStore(), silent, workers, Clock.systemUTC(),
-                Duration.ZERO, work);
+                Duration.ZERO, work, checkpoints);
     }
 
     /** A description of the folder packaged into its own bucket, metadata and workflow by default. */

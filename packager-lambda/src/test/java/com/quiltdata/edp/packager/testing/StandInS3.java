@@ -80,6 +80,7 @@ public final class StandInS3 implements AutoCloseable {
     private final ServerSocket server;
     private final ExecutorService threads;
     private final Map<String, NavigableMap<String, StoredObject>> buckets = new HashMap<>();
+    private final Map<String, Map<String, String>> userMetadata = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Upload> uploads = new ConcurrentHashMap<>();
     private volatile long latencyMillis;
     private volatile boolean copiesWithChecksums;
@@ -280,7 +281,17 @@ public final class StandInS3 implements AutoCloseable {
             listVersions(ex, bucketName, bucket, query);
         } else if (method.equals("PUT") && !key.isEmpty() && !copy
                 && !query.containsKey("uploadId")) {
+            if ("*".equals(ex.getRequestHeaders().getFirst("If-None-Match")) && bucket.containsKey(key)) {
+                body(ex);
+                error(ex, 412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold");
+                return;
+            }
             putObject(ex, bucket, key);
+            userMetadata.put(bucketName + "/" + key, userMetadataOf(ex.getRequestHeaders()));
+        } else if (method.equals("DELETE") && !key.isEmpty() && query.isEmpty()) {
+            bucket.remove(key);
+            userMetadata.remove(bucketName + "/" + key);
+            ex.sendResponseHeaders(204, -1);
         } else if ((method.equals("GET") || method.equals("HEAD")) && !key.isEmpty()) {
             StoredObject o = bucket.get(key);
             if (o == null || (query.containsKey("versionId") && !query.get("versionId").equals(o.versionId()))) {
@@ -288,6 +299,7 @@ public final class StandInS3 implements AutoCloseable {
             } else if (query.containsKey("attributes")) {
                 attributes(ex, o);
             } else {
+                userMetadata.getOrDefault(bucketName + "/" + key, Map.of()).forEach(ex.getResponseHeaders()::set);
                 object(ex, o, method.equals("HEAD"));
             }
         } else {
@@ -399,10 +411,21 @@ public final class StandInS3 implements AutoCloseable {
         xml(ex, 200, x.toString());
     }
 
+    /** The {@code x-amz-meta-*} headers of a PUT, as HEAD and GET give them back. */
+    private static Map<String, String> userMetadataOf(Headers headers) {
+        Map<String, String> meta = new HashMap<>();
+        headers.forEach((name, values) -> {
+            if (name.toLowerCase(java.util.Locale.ROOT).startsWith("x-amz-meta-") && !values.isEmpty()) {
+                meta.put(name.toLowerCase(java.util.Locale.ROOT), values.get(0));
+            }
+        });
+        return meta;
+    }
+
     private void putObject(Exchange ex, NavigableMap<String, StoredObject> bucket, String key) throws IOException {
         byte[] body = body(ex);
-        // large bodies (a million-entry manifest) are counted, not kept: nothing reads them back
-        byte[] kept = body.length <= LARGEST_KEPT_BODY ? body : new byte[0];
+        // large bodies (a million-entry manifest) are counted, not kept: nothing reads them back, except checkpoints
+        byte[] kept = body.length <= LARGEST_KEPT_BODY || key.startsWith(".quilt/tmp/") ? body : new byte[0];
         StoredObject o = new StoredObject(newVersion(), kept, 0, kept.length, null, null, null, null, Instant.now());
         bucket.put(key, o);
         objectHeaders(ex.getResponseHeaders(), o);
