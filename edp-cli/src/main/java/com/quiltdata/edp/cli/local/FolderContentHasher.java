@@ -8,11 +8,9 @@ import com.quiltdata.edp.packager.domain.StreamingHash;
 import com.quiltdata.edp.packager.port.ContentHasher;
 import com.quiltdata.edp.packager.port.ListedObject;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -32,7 +30,8 @@ import java.util.stream.IntStream;
  * was listed fails; the batch is retried.
  */
 public final class FolderContentHasher implements ContentHasher {
-    private static final int BUFFER = 1 << 20;
+    private static final int READ_BUFFER = 256 * 1024;
+    private static final int PIECE = 16 * 1024;
     private final LocalFolder folder;
     private final HashType hashType;
 
@@ -66,12 +65,9 @@ public final class FolderContentHasher implements ContentHasher {
             return inChunks(file, size, chunks, type);
         }
         StreamingHash checksum = type.streaming(size);
-        byte[] buffer = new byte[(int) Math.min(BUFFER, Math.max(1, size))];
-        try (InputStream in = Files.newInputStream(file)) {
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                checksum.update(buffer, 0, n);
-            }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            // to the end of the file, not to the listed size: finish() then names a file that grew
+            read(channel, 0, Long.MAX_VALUE, checksum::update);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
@@ -80,6 +76,48 @@ public final class FolderContentHasher implements ContentHasher {
         } catch (IllegalStateException e) {
             throw changed(file, e.getMessage());
         }
+    }
+
+    /** Where read bytes go: a hash's update method. */
+    @FunctionalInterface
+    private interface Bytes {
+        void update(byte[] buffer, int offset, int length);
+    }
+
+    /**
+     * Reads up to {@code length} bytes from {@code from} (positional reads: chunks of one file share
+     * the channel) into the sink, and returns how many there were before the end of the file. The
+     * bytes land in a direct buffer, which the kernel fills without the temporary copy a heap buffer
+     * costs, and reach the hash in pieces small enough to stay in the core's cache: a third less time
+     * per byte than reading into a 1 MiB array (ADR 0104).
+     */
+    private static long read(FileChannel channel, long from, long length, Bytes sink) throws IOException {
+        ReadBuffers buffers = ReadBuffers.OF_THREAD.get();
+        ByteBuffer direct = buffers.direct;
+        byte[] piece = buffers.piece;
+        long done = 0;
+        while (done < length) {
+            direct.clear().limit((int) Math.min(direct.capacity(), length - done));
+            int n = channel.read(direct, from + done);
+            if (n < 0) {
+                break;
+            }
+            direct.flip();
+            while (direct.hasRemaining()) {
+                int k = Math.min(direct.remaining(), piece.length);
+                direct.get(piece, 0, k);
+                sink.update(piece, 0, k);
+            }
+            done += n;
+        }
+        return done;
+    }
+
+    /** One thread's read buffers, reused for every file it hashes. */
+    private static final class ReadBuffers {
+        static final ThreadLocal<ReadBuffers> OF_THREAD = ThreadLocal.withInitial(ReadBuffers::new);
+        final ByteBuffer direct = ByteBuffer.allocateDirect(READ_BUFFER);
+        final byte[] piece = new byte[PIECE];
     }
 
     /** Threads for the chunks of large files, started on the first one (a folder of small files never starts them). */
@@ -127,21 +165,10 @@ public final class FolderContentHasher implements ContentHasher {
     private static byte[] chunk(FileChannel channel, Path file, long from, long length, HashType type) {
         MessageDigest sha = type == HashType.CRC64NVME ? null : ChunkedChecksum.sha256();
         Crc64Nvme crc = type == HashType.CRC64NVME ? new Crc64Nvme(length) : null;
-        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(BUFFER, length));
-        long done = 0;
         try {
-            while (done < length) {
-                buffer.clear().limit((int) Math.min(buffer.capacity(), length - done));
-                int n = channel.read(buffer, from + done);
-                if (n < 0) {
-                    throw changed(file, "it ended at " + (from + done) + " bytes");
-                }
-                if (sha != null) {
-                    sha.update(buffer.array(), 0, n);
-                } else {
-                    crc.update(buffer.array(), 0, n);
-                }
-                done += n;
+            long read = read(channel, from, length, sha != null ? sha::update : crc::update);
+            if (read < length) {
+                throw changed(file, "it ended at " + (from + read) + " bytes");
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
