@@ -1,16 +1,12 @@
 package com.quiltdata.edp.packager.testing;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A Lambda context whose remaining time drops by a fixed step each time it is asked: an invocation
  * that looks at the clock once per object handed out runs out after a known number of objects.
  */
-public final class ShrinkingContext implements Context {
+public final class ShrinkingContext extends PackagerContext {
     private final AtomicLong remaining;
     private final long step;
 
@@ -22,23 +18,5 @@ public final class ShrinkingContext implements Context {
     @Override
     public int getRemainingTimeInMillis() {
         return (int) Math.max(0, remaining.getAndAdd(-step));
-    }
-
-    @Override public String getAwsRequestId() { return "test-request"; }
-    @Override public String getLogGroupName() { return "/aws/lambda/edp-packager"; }
-    @Override public String getLogStreamName() { return "test"; }
-    @Override public String getFunctionName() { return "edp-packager"; }
-    @Override public String getFunctionVersion() { return "$LATEST"; }
-    @Override public String getInvokedFunctionArn() { return "arn:aws:lambda:us-east-1:111122223333:function:edp-packager"; }
-    @Override public CognitoIdentity getIdentity() { return null; }
-    @Override public ClientContext getClientContext() { return null; }
-    @Override public int getMemoryLimitInMB() { return 2048; }
-
-    @Override
-    public LambdaLogger getLogger() {
-        return new LambdaLogger() {
-            @Override public void log(String message) { System.out.println(message); }
-            @Override public void log(byte[] message) { System.out.println(new String(message)); }
-        };
     }
 }
