@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Copy dashboards/edp.json into template.yaml's Dashboard DashboardBody (!Sub |) block.
+"""Copy dashboards/edp.json into template.yaml's Dashboard DashboardBody (the string of its !Sub list).
 
 Run from the repository root after editing the dashboard:
     python3 integration-tests/src/test/python/sync_dashboard.py
-DashboardTemplateTest fails while the two differ.
+DashboardTemplateTest fails while the two differ. The body is the first item of `DashboardBody: !Sub`
+(`- |`); the second item, the variables that name the opt-in processor's resources, is left as it is.
 """
 import json
 import pathlib
@@ -13,14 +14,17 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parents[4]
 DASHBOARD = ROOT / "dashboards" / "edp.json"
 TEMPLATE = ROOT / "template.yaml"
-INDENT = " " * 8
+INDENT = " " * 10
 
 
 def main() -> int:
     body = DASHBOARD.read_text(encoding="utf-8")
     json.loads(body)  # refuse to embed invalid JSON
     lines = TEMPLATE.read_text(encoding="utf-8").split("\n")
-    start = next(i for i, line in enumerate(lines) if re.match(r"^\s+DashboardBody: !Sub \|\s*$", line))
+    sub = next(i for i, line in enumerate(lines) if re.match(r"^\s+DashboardBody: !Sub\s*$", line))
+    if not re.match(r"^\s+- \|\s*$", lines[sub + 1]):
+        raise SystemExit("template.yaml: expected '- |' after 'DashboardBody: !Sub'")
+    start = sub + 1
     end = start + 1
     while end < len(lines) and (lines[end].startswith(INDENT) or lines[end].strip() == ""):
         end += 1

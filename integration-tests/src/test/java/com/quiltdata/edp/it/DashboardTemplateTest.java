@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * dashboards/edp.json is the dashboard the template deploys: the same JSON, valid once substituted,
- * naming only metrics the functions emit (docs/configuration.md) and only resources of the stack.
+ * naming only metrics the functions emit (docs/configuration.md) and only resources of the stack. The
+ * body is the string of a {@code !Sub} list whose variables name the opt-in processor's resources
+ * when it is deployed (ADR 0315).
  */
 class DashboardTemplateTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -26,10 +28,84 @@ class DashboardTemplateTest {
     private final CloudFormationTemplate template = CloudFormationTemplate.edp();
     private final String dashboardFile = Repository.read("dashboards/edp.json");
 
+    private JsonNode sub() {
+        JsonNode sub = template.resource("Dashboard").path("Properties").path("DashboardBody").path("Fn::Sub");
+        assertTrue(sub.isArray() && sub.size() == 2 && sub.path(0).isTextual() && sub.path(1).isObject(),
+                "DashboardBody must be !Sub [the dashboard JSON, {variables}], is " + sub);
+        return sub;
+    }
+
     private String embeddedBody() {
-        JsonNode body = template.resource("Dashboard").path("Properties").path("DashboardBody");
-        assertTrue(body.path("Fn::Sub").isTextual(), "DashboardBody must be !Sub of the dashboard JSON, is " + body);
-        return body.path("Fn::Sub").asText();
+        return sub().path(0).asText();
+    }
+
+    /** The !Sub variables: each names a resource of the opt-in processor, or nothing without it. */
+    private Map<String, JsonNode> subVariables() {
+        Map<String, JsonNode> variables = new java.util.LinkedHashMap<>();
+        sub().path(1).fields().forEachRemaining(e -> variables.put(e.getKey(), e.getValue()));
+        return variables;
+    }
+
+    @Test
+    void subVariablesNameProcessorResourcesOnlyWhenItIsDeployed() {
+        // Given the variables of the body's !Sub
+        Map<String, JsonNode> resources = template.resources();
+        Set<String> used = variables(embeddedBody());
+        List<String> problems = new ArrayList<>();
+        subVariables().forEach((name, value) -> {
+            // Then each is !If [the condition, something of a resource under that condition, a value that names nothing]
+            JsonNode branches = value.path("Fn::If");
+            if (!branches.isArray() || branches.size() != 3) {
+                problems.add(name + " must be !If [HasProcessor, ..., ...], is " + value);
+                return;
+            }
+            String condition = branches.path(0).asText();
+            for (String resource : resourcesNamedBy(branches.path(1))) {
+                JsonNode r = resources.get(resource);
+                if (r == null || !condition.equals(r.path("Condition").asText())) {
+                    problems.add(name + " names " + resource + ", which is not a resource under condition " + condition);
+                }
+            }
+            if (resourcesNamedBy(branches.path(1)).isEmpty()) {
+                problems.add(name + " names no resource when " + condition + " holds: " + branches.path(1));
+            }
+            if (!resourcesNamedBy(branches.path(2)).isEmpty()) {
+                problems.add(name + " must name no resource when " + condition + " does not hold: " + branches.path(2));
+            }
+            if (!used.contains(name)) {
+                problems.add(name + " is not used in the dashboard");
+            }
+        });
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    /** Resources a value refers to: Ref, GetAtt, or ${...} in a Sub. */
+    private static List<String> resourcesNamedBy(JsonNode value) {
+        List<String> names = new ArrayList<>();
+        if (value.has("Ref")) {
+            names.add(value.path("Ref").asText());
+        } else if (value.has("Fn::GetAtt")) {
+            JsonNode att = value.path("Fn::GetAtt");
+            names.add(att.isArray() ? att.path(0).asText() : att.asText().split("\\.")[0]);
+        } else if (value.path("Fn::Sub").isTextual()) {
+            variables(value.path("Fn::Sub").asText()).stream().filter(v -> !v.startsWith("AWS::")).forEach(names::add);
+        }
+        return names;
+    }
+
+    /** The resource a ${Variable} of the !Sub stands for, as ${Resource} or ${Resource.Attribute}. */
+    private String throughSubVariable(String value) {
+        Matcher m = VARIABLE.matcher(value);
+        JsonNode variable = m.matches() ? subVariables().get(m.group(1)) : null;
+        if (variable == null) {
+            return value;
+        }
+        JsonNode named = variable.path("Fn::If").path(1);
+        if (named.has("Fn::GetAtt")) {
+            JsonNode att = named.path("Fn::GetAtt");
+            return "${" + (att.isArray() ? att.path(0).asText() + "." + att.path(1).asText() : att.asText()) + "}";
+        }
+        return "${" + named.path("Ref").asText() + "}";
     }
 
     @Test
@@ -48,7 +124,7 @@ class DashboardTemplateTest {
         for (String variable : variables(embeddedBody())) {
             String head = variable.contains(".") ? variable.substring(0, variable.indexOf('.')) : variable;
             boolean known = variable.equals("AWS::Region") || variable.equals("AWS::AccountId") || variable.equals("AWS::StackName")
-                    || parameters.contains(variable) || resources.containsKey(head);
+                    || parameters.contains(variable) || resources.containsKey(head) || subVariables().containsKey(variable);
             if (!known) {
                 problems.add("${" + variable + "} is neither a parameter, a resource nor a pseudo parameter");
             }
@@ -117,6 +193,11 @@ class DashboardTemplateTest {
         template.rules().forEach(r -> {
             if (!r.onDefaultBus()) {
                 r.name().ifPresent(busRuleNames::add);
+                // a name the stack's name makes unique (the processor's rule) is on the dashboard as the same !Sub text
+                JsonNode subName = template.resource(r.logicalId()).path("Properties").path("Name").path("Fn::Sub");
+                if (subName.isTextual()) {
+                    busRuleNames.add(subName.asText());
+                }
             }
         });
         List<String> problems = new ArrayList<>();
@@ -124,14 +205,16 @@ class DashboardTemplateTest {
             String namespace = metric.path(0).asText();
             for (int i = 2; i + 1 < metric.size(); i += 2) {
                 String dimension = metric.path(i).asText();
-                String value = metric.path(i + 1).asText();
+                String value = throughSubVariable(metric.path(i + 1).asText());
                 switch (namespace + "/" + dimension) {
-                    case "AWS/Lambda/FunctionName" -> expectResource(problems, value, "AWS::Serverless::Function", resources);
+                    // the processor is a plain function (an image), the others SAM functions
+                    case "AWS/Lambda/FunctionName" -> expectResource(problems, value, resources,
+                            "AWS::Serverless::Function", "AWS::Lambda::Function");
                     case "AWS/SQS/QueueName" -> {
                         if (!value.endsWith(".QueueName}")) {
                             problems.add(value + ": queue names come from ${Queue.QueueName}");
                         }
-                        expectResource(problems, value.replace(".QueueName", ""), "AWS::SQS::Queue", resources);
+                        expectResource(problems, value.replace(".QueueName", ""), resources, "AWS::SQS::Queue");
                     }
                     case "AWS/Events/EventBusName" -> {
                         if (!value.equals("${EventBusName}")) {
@@ -139,8 +222,11 @@ class DashboardTemplateTest {
                         }
                     }
                     case "AWS/Events/RuleName" -> {
+                        if (busRuleNames.contains(value)) {
+                            continue;
+                        }
                         if (value.startsWith("${")) {
-                            expectResource(problems, value, "AWS::Events::Rule", resources);
+                            expectResource(problems, value, resources, "AWS::Events::Rule");
                         } else if (!busRuleNames.contains(value)) {
                             problems.add(value + " is not the Name of a rule on the EDP bus " + busRuleNames);
                         }
@@ -159,7 +245,8 @@ class DashboardTemplateTest {
         dashboard.path("widgets").forEach(w -> titles.add(w.path("properties").path("title").asText()));
         String all = dashboard.toString();
         for (String title : List.of("EDP bus events", "Store: errors and success rate", "Emit: errors and success rate",
-                "Dead-letter queues", "Open batches and emit lag", "Packager outcomes")) {
+                "Dead-letter queues", "Open batches and emit lag", "Packager outcomes", "Processor: batches",
+                "Processor: files moved", "Processor: duration and queue")) {
             assertTrue(titles.contains(title), "missing panel " + title + " in " + titles);
         }
         for (String s3RuleMetric : List.of("Invocations", "TriggeredRules", "FailedInvocations")) {
@@ -168,15 +255,15 @@ class DashboardTemplateTest {
         }
     }
 
-    private static void expectResource(List<String> problems, String value, String type, Map<String, JsonNode> resources) {
+    private static void expectResource(List<String> problems, String value, Map<String, JsonNode> resources, String... types) {
         Matcher m = VARIABLE.matcher(value);
         if (!m.matches()) {
-            problems.add(value + " should be ${" + type + " resource}");
+            problems.add(value + " should be ${" + types[0] + " resource}");
             return;
         }
         JsonNode resource = resources.get(m.group(1));
-        if (resource == null || !resource.path("Type").asText().equals(type)) {
-            problems.add(value + " is not a " + type + " of the template");
+        if (resource == null || !List.of(types).contains(resource.path("Type").asText())) {
+            problems.add(value + " is not a " + String.join(" or ", types) + " of the template");
         }
     }
 

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 import software.amazon.awssdk.services.eventbridge.model.Rule;
@@ -69,6 +70,13 @@ class TemplateDeploysOnMotoTest {
         assertTrue(stack.output("TopicArn").startsWith("arn:aws:sns:us-east-1:" + MotoServer.ACCOUNT + ":"), stack.output("TopicArn"));
         assertEquals("https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=edp-defaults-edp",
                 stack.output("DashboardUrl"));
+
+        // and its dashboard names no processor resource (there is none) and leaves no variable unresolved
+        String dashboard = dashboardBody("edp-defaults-edp");
+        assertTrue(dashboard.contains("\"QueueName\", \"no-processor\"") && dashboard.contains("\"FunctionName\", \"no-processor\""),
+                "the processor's series name nothing without it");
+        assertEquals(5, dashboard.split("SOURCE '", -1).length - 1, "the four functions' log groups and emit's again: " + dashboard);
+        assertTrue(!dashboard.contains("${"), dashboard);
 
         // and the only changes made for moto are the documented ones
         Set<String> kinds = stack.compatibilityChanges().stream()
@@ -271,6 +279,23 @@ class TemplateDeploysOnMotoTest {
             }
         }
         assertTrue(stack.outputs().containsKey("ProcessorDeadLetterQueueUrl"), "outputs: " + stack.outputs());
+
+        // And the dashboard's processor series name its queue, dead-letter queue and log group (ADR 0315)
+        String dashboard = dashboardBody("edp-proc-edp");
+        for (String queue : List.of("ProcessorQueueUrl", "ProcessorDeadLetterQueueUrl")) {
+            String name = stack.output(queue).substring(stack.output(queue).lastIndexOf('/') + 1);
+            assertTrue(dashboard.contains("\"QueueName\", \"" + name + "\""), queue + " " + name + " is not on the dashboard");
+        }
+        assertTrue(!dashboard.contains("no-processor") && !dashboard.contains("${"), dashboard);
+        // (the four functions' and the processor's log groups in the warnings panel, emit's in the announcements panel)
+        assertEquals(6, dashboard.split("SOURCE '", -1).length - 1, "the log panel reads the processor's log group too");
+    }
+
+    /** The body moto's CloudWatch holds for a dashboard the stack created. */
+    private static String dashboardBody(String name) {
+        try (CloudWatchClient cloudwatch = moto.client(CloudWatchClient.builder())) {
+            return cloudwatch.getDashboard(b -> b.dashboardName(name)).dashboardBody();
+        }
     }
 
     @Test
