@@ -236,7 +236,7 @@ public final class S3EventMessage {
 
     private static Instant instant(String text) {
         try {
-            return Instant.parse(text);
+            return InstantText.parse(text);
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("field 'time' is not an ISO-8601 instant: " + Bounded.quoted(text));
         }

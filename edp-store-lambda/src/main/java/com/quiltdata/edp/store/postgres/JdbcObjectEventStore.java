@@ -5,6 +5,7 @@ import com.quiltdata.edp.domain.PrefixRule;
 import com.quiltdata.edp.observe.Bounded;
 import com.quiltdata.edp.postgres.Database;
 import com.quiltdata.edp.store.domain.BatchGrowth;
+import com.quiltdata.edp.store.domain.InstantText;
 import com.quiltdata.edp.store.port.ObjectEventStore;
 import java.sql.Array;
 import java.sql.Connection;
@@ -541,7 +542,7 @@ public final class JdbcObjectEventStore implements ObjectEventStore {
 
     /** Instants travel as ISO-8601 text (with their 'Z'), so no session time zone can shift them. */
     private static <T> Array times(Connection c, List<T> rows, Function<T, Instant> f) throws SQLException {
-        return c.createArrayOf("text", rows.stream().map(r -> f.apply(r).toString()).toArray());
+        return c.createArrayOf("text", rows.stream().map(r -> InstantText.format(f.apply(r))).toArray());
     }
 
     private static Instant min(Instant a, Instant b) {
