@@ -4,7 +4,7 @@ import com.quiltdata.edp.emit.PackageReadyAnnouncer.AnnounceSummary;
 import com.quiltdata.edp.emit.ReadyBatchEmitter.EmitSummary;
 import com.quiltdata.edp.emit.domain.Trigger;
 import com.quiltdata.edp.emit.port.BatchRepository;
-import com.quiltdata.edp.emit.port.BatchRepository.OpenBatchStats;
+import com.quiltdata.edp.emit.port.BatchRepository.BatchStats;
 import com.quiltdata.edp.observe.Log;
 import com.quiltdata.edp.observe.Metrics;
 import java.time.Clock;
@@ -12,10 +12,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One scheduled invocation: emit the ready batches, announce the ready packages, then measure the
- * open set. The tick's summary is one log line and one EMF metrics line.
+ * open set and the closed batches not yet announced. The tick's summary is one log line and one EMF
+ * metrics line.
  */
 public final class EmitTick {
     private static final Log LOG = Log.of("emit");
@@ -46,17 +48,26 @@ public final class EmitTick {
             AnnounceSummary announced = announcer.announce(deadline);
             metrics.count("PackageReadyPublished", announced.published());
             metrics.count("PublishFailures", announced.publishFailures());
-            OpenBatchStats open = batches.openBatchStats();
+            BatchStats stats = batches.batchStats();
             Instant now = clock.instant();
-            long oldestSeconds = open.oldestOpenedAt().map(t -> Math.max(0, Duration.between(t, now).toSeconds())).orElse(0L);
-            metrics.count("OpenBatches", open.count());
-            metrics.seconds("OldestOpenBatchSeconds", oldestSeconds);
-            Summary summary = new Summary(emitted, announced, open.count(), oldestSeconds);
+            long oldestOpenSeconds = ageSeconds(stats.oldestOpenedAt(), now);
+            long oldestClosedSeconds = ageSeconds(stats.oldestClosedAt(), now);
+            metrics.count("OpenBatches", stats.openCount());
+            metrics.seconds("OldestOpenBatchSeconds", oldestOpenSeconds);
+            // every tick, 0 when none: the alarm on it (ADR 0316) then always has data to judge
+            metrics.count("ClosedBatches", stats.closedCount());
+            metrics.seconds("OldestClosedBatchSeconds", oldestClosedSeconds);
+            Summary summary = new Summary(emitted, announced, stats.openCount(), oldestOpenSeconds,
+                    stats.closedCount(), oldestClosedSeconds);
             LOG.info("tick", summary.fields(System.nanoTime() - started));
             return summary;
         } finally {
             metrics.flush();
         }
+    }
+
+    private static long ageSeconds(Optional<Instant> since, Instant now) {
+        return since.map(t -> Math.max(0, Duration.between(t, now).toSeconds())).orElse(0L);
     }
 
     private void record(EmitSummary s) {
@@ -79,7 +90,8 @@ public final class EmitTick {
         });
     }
 
-    public record Summary(EmitSummary emitted, AnnounceSummary announced, long openBatches, long oldestOpenSeconds) {
+    public record Summary(EmitSummary emitted, AnnounceSummary announced, long openBatches, long oldestOpenSeconds,
+            long closedBatches, long oldestClosedSeconds) {
 
         Object[] fields(long elapsedNanos) {
             Map<String, Object> f = new LinkedHashMap<>();
@@ -94,6 +106,8 @@ public final class EmitTick {
             f.put("interrupted", emitted.interrupted());
             f.put("open_batches", openBatches);
             f.put("oldest_open_seconds", oldestOpenSeconds);
+            f.put("closed_batches", closedBatches);
+            f.put("oldest_closed_seconds", oldestClosedSeconds);
             f.put("duration_ms", elapsedNanos / 1_000_000);
             Object[] kv = new Object[f.size() * 2];
             int i = 0;

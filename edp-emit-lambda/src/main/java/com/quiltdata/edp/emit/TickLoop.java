@@ -89,8 +89,9 @@ public final class TickLoop {
 
     /** The invocation's ticks; the handler answers their totals. */
     public record Summary(List<EmitTick.Summary> ticks) {
-        /** The last tick's measure of the open set; everything else summed (counts) or or-ed (flags). */
-        private static final List<String> LATEST_ONLY = List.of("open_batches", "oldest_open_seconds");
+        /** The last tick's gauges (open set, closed not yet announced); everything else summed (counts) or or-ed (flags). */
+        private static final List<String> LATEST_ONLY = List.of("open_batches", "oldest_open_seconds",
+                "closed_batches", "oldest_closed_seconds");
 
         public Map<String, Object> toMap() {
             Map<String, Object> total = new LinkedHashMap<>();

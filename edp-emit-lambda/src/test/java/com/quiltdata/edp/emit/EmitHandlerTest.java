@@ -94,8 +94,66 @@ class EmitHandlerTest {
         assertEquals(1, line.path("PackageReadyPublished").asInt());
         assertEquals(1, line.path("OpenBatches").asInt());
         assertEquals(100, line.path("OldestOpenBatchSeconds").asInt());
+        // nothing was left closed: both closed-batch gauges are there, and 0
+        assertTrue(line.path("ClosedBatches").isNumber() && line.path("OldestClosedBatchSeconds").isNumber(), line.toString());
+        assertEquals(0, line.path("ClosedBatches").asInt());
+        assertEquals(0, line.path("OldestClosedBatchSeconds").asInt());
+        assertEquals(0, summary.path("closed_batches").asInt());
         assertEquals(300, line.path("EmitLagSeconds").asInt(), "the quiet batch was due at 10:05, emitted at 10:10");
         assertEquals(4, f.bus.entries().size());
+    }
+
+    @Test
+    void shouldMeasureTheClosedBatchesNotYetAnnouncedOnEveryTick() throws IOException {
+        // Given two count-ready batches, of which the bus refuses one, and an open batch not yet due
+        OpenBatches.insert(f.db, BUCKET, "lab/refused/", 5, T0, T0);
+        OpenBatches.insert(f.db, BUCKET, "lab/accepted/", 5, T0, T0);
+        OpenBatches.insert(f.db, BUCKET, "lab/open/", 1, T0, T0.plusSeconds(590));
+        f.bus.failEntries(e -> e.detail().path("prefix").asText().equals("lab/refused/"), "ThrottlingException");
+        List<String> emf = new ArrayList<>();
+        EmitTick tick = EmitWiring.assemble(f.database(), f.publisher(), Optional.empty(), EmitSettings.from(new Env(environment())),
+                f.clock, new Metrics("emit", f.clock, emf::add), Duration.ofSeconds(10));
+        f.clock.set(T0.plusSeconds(600));
+
+        // When a tick closes both and announces one
+        JsonNode first = invoke(tick);
+
+        // Then the refused one is counted closed, just now; the emitted and the open one are not
+        assertEquals(1, first.path("emitted").asInt(), first.toString());
+        JsonNode line = Json.parse(emf.get(0));
+        assertEquals(1, line.path("ClosedBatches").asInt(), line.toString());
+        assertEquals(0, line.path("OldestClosedBatchSeconds").asInt());
+        assertEquals(1, line.path("OpenBatches").asInt());
+
+        // When the next tick, 200 s later, retries it and the bus refuses it again
+        f.clock.advance(Duration.ofSeconds(200));
+        JsonNode second = invoke(tick);
+
+        // Then its age counts from when it was closed, not from the retry
+        line = Json.parse(emf.get(1));
+        assertEquals(1, line.path("ClosedBatches").asInt(), line.toString());
+        assertEquals(200, line.path("OldestClosedBatchSeconds").asInt());
+        assertEquals(1, second.path("closed_batches").asInt(), second.toString());
+        assertEquals(200, second.path("oldest_closed_seconds").asInt());
+        assertEquals(1, f.count("SELECT count(*) FROM batch WHERE state = 'emitted'"), "still only the accepted one emitted");
+
+        // When the bus accepts it at the following tick
+        f.bus.heal();
+        f.clock.advance(Duration.ofSeconds(10));
+        JsonNode third = invoke(tick);
+
+        // Then none is left closed, and the age falls back to 0
+        line = Json.parse(emf.get(2));
+        assertEquals(0, line.path("ClosedBatches").asInt(), line.toString());
+        assertEquals(0, line.path("OldestClosedBatchSeconds").asInt());
+        assertEquals(1, third.path("emitted").asInt(), third.toString());
+        assertEquals(0, third.path("closed_batches").asInt());
+    }
+
+    private static JsonNode invoke(EmitTick tick) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new EmitHandler(tick).handleRequest(new ByteArrayInputStream("{}".getBytes()), out, TestContext.withRemainingMillis(60_000));
+        return Json.parse(out.toString());
     }
 
     @Test

@@ -52,8 +52,12 @@ public interface BatchRepository {
     /** Every open batch, oldest first, with whether one of its live objects is named in {@code sentinels} (edp status). */
     List<OpenBatch> openBatches(List<String> sentinels);
 
-    /** How many batches are open and since when the oldest one is (metrics). */
-    OpenBatchStats openBatchStats();
+    /**
+     * The tick's gauges, read in one statement (one snapshot): how many batches are open and since
+     * when the oldest one is, and how many are closed but not yet announced (emitted) and since
+     * when the oldest of those was closed (metrics; ADR 0316).
+     */
+    BatchStats batchStats();
 
     /**
      * What is due: the rules, the ready filter, and which batches the rules apply to ({@code scope}
@@ -65,7 +69,7 @@ public interface BatchRepository {
         }
     }
 
-    record OpenBatchStats(long count, Optional<Instant> oldestOpenedAt) {}
+    record BatchStats(long openCount, Optional<Instant> oldestOpenedAt, long closedCount, Optional<Instant> oldestClosedAt) {}
 
     /** What a manual claim found: the batch, none open, or one open but locked by a running tick. */
     sealed interface ManualClaim extends AutoCloseable permits ManualClaim.Claimed, ManualClaim.NoneOpen, ManualClaim.Busy {

@@ -22,6 +22,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -196,7 +197,15 @@ public final class JdbcBatchRepository implements BatchRepository {
                 RETURNING 1)
             SELECT (SELECT count(*) FROM emitted), (SELECT count(*) FROM released)""";
 
-    private static final String OPEN_STATS = "SELECT count(*), min(opened_at) FROM batch WHERE state = 'open'";
+    /*
+     * The tick's gauges. Each half reads one small set through its partial index (the open set;
+     * batch_closed for the closed set), never the emitted history; one statement, so a batch a
+     * concurrent tick closes is counted once.
+     */
+    static final String BATCH_STATS = """
+            SELECT o.n, o.oldest, c.n, c.oldest
+            FROM (SELECT count(*) AS n, min(opened_at) AS oldest FROM batch WHERE state = 'open') o,
+                 (SELECT count(*) AS n, min(closed_at) AS oldest FROM batch WHERE state = 'closed') c""";
 
     private static final String LIST_OPEN = "SELECT " + COLUMNS + ",\n"
             + "       (cardinality(?::text[]) > 0 AND " + SENTINEL + ") AS sentinel_seen\n"
@@ -393,18 +402,21 @@ public final class JdbcBatchRepository implements BatchRepository {
     }
 
     @Override
-    public OpenBatchStats openBatchStats() {
+    public BatchStats batchStats() {
         try {
             return database.inTransaction(c -> {
-                try (PreparedStatement ps = c.prepareStatement(OPEN_STATS); ResultSet rs = ps.executeQuery()) {
+                try (PreparedStatement ps = c.prepareStatement(BATCH_STATS); ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    OffsetDateTime oldest = rs.getObject(2, OffsetDateTime.class);
-                    return new OpenBatchStats(rs.getLong(1), java.util.Optional.ofNullable(oldest).map(OffsetDateTime::toInstant));
+                    return new BatchStats(rs.getLong(1), optionalInstant(rs, 2), rs.getLong(3), optionalInstant(rs, 4));
                 }
             });
         } catch (SQLException e) {
-            throw new RepositoryUnavailableException("reading open batch statistics failed: " + e.getMessage(), e);
+            throw new RepositoryUnavailableException("reading batch statistics failed: " + e.getMessage(), e);
         }
+    }
+
+    private static Optional<Instant> optionalInstant(ResultSet rs, int column) throws SQLException {
+        return Optional.ofNullable(rs.getObject(column, OffsetDateTime.class)).map(OffsetDateTime::toInstant);
     }
 
 
