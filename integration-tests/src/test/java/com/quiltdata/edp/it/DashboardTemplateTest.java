@@ -5,10 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.quiltdata.edp.config.Env;
+import com.quiltdata.edp.emit.Deadline;
+import com.quiltdata.edp.emit.EmitSettings;
+import com.quiltdata.edp.emit.EmitWiring;
+import com.quiltdata.edp.emit.testing.EmitFixture;
+import com.quiltdata.edp.json.Json;
+import com.quiltdata.edp.observe.Metrics;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -18,6 +27,7 @@ import org.junit.jupiter.api.Test;
 /**
  * dashboards/edp.json is the dashboard the template deploys: the same JSON, valid once substituted,
  * naming only metrics the functions emit (docs/configuration.md) and only resources of the stack. The
+ * alarms on EDP metrics name documented ones too, and ones every emit tick emits. The
  * body is the string of a {@code !Sub} list whose variables name the opt-in processor's resources
  * when it is deployed (ADR 0315).
  */
@@ -160,7 +170,7 @@ class DashboardTemplateTest {
     }
 
     @Test
-    void edpMetricsAreExactlyTheDocumentedOnes() throws Exception {
+    void edpMetricsOfTheDashboardAndTheAlarmsAreExactlyTheDocumentedOnes() throws Exception {
         // Given every ["EDP", name, "Function", function, "Stack", stack] series on the dashboard
         Map<String, Set<String>> documented = ConfigurationDoc.load().metricsByFunction();
         Set<String> shown = new TreeSet<>();
@@ -179,11 +189,80 @@ class DashboardTemplateTest {
             }
             shown.add(function + "/" + name);
         }
+        // and every EDP metric an alarm watches
+        alarmedEdpMetrics().forEach((alarm, metric) -> {
+            String name = metric.path("MetricName").asText();
+            String function = dimension(metric, "Function").asText();
+            if (metric.path("Dimensions").size() != 2 || !dimension(metric, "Stack").path("Ref").asText().equals("AWS::StackName")) {
+                problems.add(alarm + " watches " + name + ": EDP metrics of a stack have the dimensions Function and Stack = !Ref AWS::StackName");
+            } else if (!documented.getOrDefault(function, Set.of()).contains(name)) {
+                problems.add(alarm + " watches " + name + " (Function=" + function + "), which docs/configuration.md does not list for " + function);
+            }
+        });
         // Then each is documented, and each documented metric has a place on the dashboard
         documented.forEach((function, names) -> names.stream()
                 .filter(name -> !shown.contains(function + "/" + name))
                 .forEach(name -> problems.add(function + "/" + name + " is documented but not on the dashboard")));
         assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    @Test
+    void everyEdpMetricAnAlarmWatchesIsEmittedByEveryEmitTick() {
+        // Given the EDP metrics the alarms watch (an alarm on a metric a tick leaves out sees no data, and stays OK)
+        Map<String, JsonNode> alarmed = alarmedEdpMetrics();
+        assertTrue(!alarmed.isEmpty(), "no alarm watches an EDP metric");
+        // When one emit tick runs with nothing to do, against a real database
+        List<String> lines = new ArrayList<>();
+        try (EmitFixture f = new EmitFixture()) {
+            EmitSettings settings = EmitSettings.from(new Env(Map.of("DB_URL", f.db.jdbcUrl(), "DB_USER", f.db.user(),
+                    "DB_PASSWORD", f.db.password(), "EVENT_BUS_NAME", EmitFixture.BUS)));
+            EmitWiring.assemble(f.database(), f.publisher(), Optional.empty(), settings, f.clock,
+                    new Metrics("emit", Optional.of("edp"), f.clock, lines::add), Duration.ofSeconds(10)).run(Deadline.none());
+        }
+        assertEquals(1, lines.size(), "one EMF line per tick");
+        JsonNode emf = Json.parse(lines.get(0)).path("_aws").path("CloudWatchMetrics").path(0);
+        Set<String> emitted = new TreeSet<>();
+        emf.path("Metrics").forEach(m -> emitted.add(m.path("Name").asText()));
+        assertEquals("[[\"Function\",\"Stack\"]]", emf.path("Dimensions").toString());
+        // Then every watched metric is in that line
+        List<String> problems = new ArrayList<>();
+        alarmed.forEach((alarm, metric) -> {
+            String name = metric.path("MetricName").asText();
+            String function = dimension(metric, "Function").asText();
+            if (!function.equals("emit")) {
+                problems.add(alarm + " watches " + name + " of " + function + ": this test runs only the emit tick; run that function here too");
+            } else if (!emitted.contains(name)) {
+                problems.add(alarm + " watches " + name + ", which an emit tick does not emit (it emits " + emitted + ")");
+            }
+        });
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    /** The metric ({Namespace, MetricName, Dimensions}) of each alarm, or of each metric of its math, in namespace EDP. */
+    private Map<String, JsonNode> alarmedEdpMetrics() {
+        Map<String, JsonNode> metrics = new java.util.LinkedHashMap<>();
+        template.resourcesOfType("AWS::CloudWatch::Alarm").forEach((id, alarm) -> {
+            JsonNode props = alarm.path("Properties");
+            if (props.path("Namespace").asText().equals("EDP")) {
+                metrics.put(id, props);
+            }
+            props.path("Metrics").forEach(query -> {
+                JsonNode metric = query.path("MetricStat").path("Metric");
+                if (metric.path("Namespace").asText().equals("EDP")) {
+                    metrics.put(id + "/" + query.path("Id").asText(), metric);
+                }
+            });
+        });
+        return metrics;
+    }
+
+    private static JsonNode dimension(JsonNode metric, String name) {
+        for (JsonNode d : metric.path("Dimensions")) {
+            if (d.path("Name").asText().equals(name)) {
+                return d.path("Value");
+            }
+        }
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     }
 
     @Test

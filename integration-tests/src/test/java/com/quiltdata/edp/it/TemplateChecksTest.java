@@ -10,11 +10,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.quiltdata.edp.cli.StatusCommand;
 import com.quiltdata.edp.it.pipeline.EventRouter;
 import com.quiltdata.edp.packager.s3.S3CheckpointStore;
 import com.quiltdata.edp.packager.s3.S3ContentHasher;
 import com.quiltdata.edp.packager.s3.S3PackageRegistry;
 import com.quiltdata.edp.testing.SampleEvents;
+import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -638,6 +641,47 @@ class TemplateChecksTest {
         assertEquals("ApproximateAgeOfOldestMessage", age.path("MetricName").asText());
         assertEquals("IngestQueue", age.path("Dimensions").path(0).path("Value").path("Fn::GetAtt").path(0).asText());
         assertTrue(age.path("Threshold").asInt() > 5 * 370, "threshold " + age.path("Threshold"));
+    }
+
+    @Test
+    void closedBatchAlarmFiresAtTheAgeEdpStatusFlagsForEveryTickPeriod() throws Exception {
+        // the threshold edp status calls "needs attention" (ADR 0314), read where it is defined
+        Method attentionAfter = StatusCommand.class.getDeclaredMethod("attentionAfter", Duration.class);
+        attentionAfter.setAccessible(true);
+        Pattern overdue = Pattern.compile("oldest - \\((\\d+) \\+ (\\d+) \\* (\\d+)\\)");
+        for (int tick : new int[] {1, 10, 37, 60}) {
+            // Given the alarm as a deployment with that EmitTickSeconds gets it
+            JsonNode alarm = new DeploymentModel(template.root(),
+                    deployValues(Map.of("BucketName", "edp-data", "EmitTickSeconds", String.valueOf(tick))), Map.of())
+                    .properties("EmitClosedBatchAlarm");
+            JsonNode watched = alarm.path("Metrics").path(0);
+            JsonNode expression = alarm.path("Metrics").path(1);
+
+            // Then it watches the emit's oldest closed batch of this stack, at its worst in each minute
+            assertEquals("oldest", watched.path("Id").asText());
+            assertFalse(watched.path("ReturnData").asBoolean(true), "only the expression is the alarm's series");
+            JsonNode metric = watched.path("MetricStat").path("Metric");
+            assertEquals("EDP", metric.path("Namespace").asText());
+            assertEquals("OldestClosedBatchSeconds", metric.path("MetricName").asText());
+            assertEquals("[{\"Name\":\"Function\",\"Value\":\"emit\"},{\"Name\":\"Stack\",\"Value\":\"edp\"}]",
+                    metric.path("Dimensions").toString());
+            assertEquals("Maximum", watched.path("MetricStat").path("Stat").asText());
+
+            // and fires once that age passes the emit lease plus three ticks of this deployment
+            Matcher m = overdue.matcher(expression.path("Expression").asText());
+            assertTrue(m.matches(), "expected 'oldest - (lease + ticks * EmitTickSeconds)', got " + expression.path("Expression"));
+            long threshold = Long.parseLong(m.group(1)) + Long.parseLong(m.group(2)) * Long.parseLong(m.group(3));
+            assertEquals(((Duration) attentionAfter.invoke(null, Duration.ofSeconds(tick))).toSeconds(), threshold, "EmitTickSeconds " + tick);
+            assertTrue(expression.path("ReturnData").asBoolean(false));
+            assertEquals(0, alarm.path("Threshold").asInt());
+            assertEquals("GreaterThanThreshold", alarm.path("ComparisonOperator").asText());
+        }
+        // a tick that runs always reports the age (0 when none); no data is EmitSilentAlarm's and EmitErrorsAlarm's to report
+        JsonNode raw = template.resource("EmitClosedBatchAlarm").path("Properties");
+        assertEquals("notBreaching", raw.path("TreatMissingData").asText());
+        for (String actions : List.of("AlarmActions", "OKActions")) {
+            assertEquals("[{\"Ref\":\"AlarmTopic\"}]", raw.path(actions).toString(), actions);
+        }
     }
 
     @Test
