@@ -124,6 +124,27 @@ class TickLoopTest {
     }
 
     @Test
+    void shouldAnswerTheLastTicksGaugesNotTheirSum() throws IOException {
+        // Given a due batch whose entry the bus refuses at every tick, and one open batch not due
+        OpenBatches.insert(f.db, BUCKET, "lab/refused/", 1, T0, T0.minusSeconds(120));
+        OpenBatches.insert(f.db, BUCKET, "lab/open/", 1, T0, T0);
+        f.bus.failEntries(e -> e.detail().path("prefix").asText().equals("lab/refused/"), "ThrottlingException");
+        f.clock.set(T0);
+
+        // When the scheduled invocation ticks every 10 s for its minute
+        JsonNode summary = invoke(loop(Duration.ofSeconds(10)), Duration.ofSeconds(70));
+
+        // Then the closed and open gauges are those of the last tick (50 s after the batch was closed)
+        assertEquals(6, summary.path("ticks").asInt(), summary.toString());
+        assertEquals(1, summary.path("closed_batches").asInt(), summary.toString());
+        assertEquals(50, summary.path("oldest_closed_seconds").asInt());
+        assertEquals(1, summary.path("open_batches").asInt());
+        assertEquals(50, summary.path("oldest_open_seconds").asInt());
+        // while the counts add up over the ticks: the first try and five retries failed
+        assertEquals(6, summary.path("publish_failures").asInt());
+    }
+
+    @Test
     void shouldStopBeforeTheInvocationsDeadline() throws IOException {
         f.clock.set(T0);
 
