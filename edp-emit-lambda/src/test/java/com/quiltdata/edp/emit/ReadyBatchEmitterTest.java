@@ -576,6 +576,27 @@ class ReadyBatchEmitterTest {
         }
 
         @Test
+        void shouldAnnounceWhatAnEventMadeReadyInTheFirstRoundAheadOfAQuietBacklog() {
+            // Given 250 batches quiet since an hour ago, then a batch that reached its count and one
+            // whose sentinel arrived, both opened after all of them
+            OpenBatches.insertMany(f.db, 250, i -> OpenBatches.batch(BUCKET, "lab/quiet-" + i + "/").files(2)
+                    .openedAt(T0.minusSeconds(3600 - i)).lastActivityAt(T0.minusSeconds(3600 - i)));
+            UUID counted = OpenBatches.insert(f.db, BUCKET, "lab/counted/", 5, T0, T0);
+            UUID finished = OpenBatches.batch(BUCKET, "lab/finished/").files(1).file("_SUCCESS", 0).openedAt(T0).insert(f.db);
+
+            // When one tick announces them all, a round of 100 at a time
+            f.clock.set(T0.plusSeconds(1));
+            EmitSummary summary = f.tick(f.emitter(RULES));
+
+            // Then the two an event made ready went out in the first round, and the backlog after them
+            assertEquals(Map.of(Trigger.QUIET, 250, Trigger.COUNT, 1, Trigger.SENTINEL, 1), summary.emittedByTrigger());
+            List<String> order = f.publishedBatchIds();
+            assertEquals(252, order.size());
+            assertTrue(order.indexOf(counted.toString()) < EmitWiring.ROUND_SIZE, "count-ready batch published at " + order.indexOf(counted.toString()));
+            assertTrue(order.indexOf(finished.toString()) < EmitWiring.ROUND_SIZE, "sentinel batch published at " + order.indexOf(finished.toString()));
+        }
+
+        @Test
         void shouldStopBeforeTheDeadlineAndNeverHalfMarkABacklog() {
             // Given a backlog of 250 due batches and an invocation with 15 s left, where every
             // PutEvents call takes a second and 10 s are kept in reserve

@@ -74,7 +74,7 @@ public final class JdbcBatchRepository implements BatchRepository {
      * makes due is looked at for sentinels only when batch_sentinel_check has no answer for its
      * current state (activity time and counts); fresh answers are remembered by the same statement,
      * written in batch_id order (the order CLOSE locks them in, so concurrent ticks cannot deadlock).
-     * Parameters: count threshold, quiet cutoff, max age on/off and cutoff, sentinels (remembered
+     * Parameters: count threshold (twice), quiet cutoff, max age on/off and cutoff, sentinels (remembered
      * answer), the rule scope (see bindScope), sentinels three times (look, whether to look,
      * remember), then the hold exclusion.
      */
@@ -93,6 +93,7 @@ public final class JdbcBatchRepository implements BatchRepository {
     private static final String FIND_DUE = """
             WITH open AS (
                 SELECT b.batch_id, b.opened_at, b.last_activity_at, b.object_count, b.deleted_count, b.total_bytes,
+                       b.object_count >= ? AS counted,
                        (b.object_count >= ? OR b.last_activity_at <= ? OR (?::boolean AND b.opened_at <= ?)) AS cheap,
                        c.sentinel_seen AS remembered
                 FROM batch b
@@ -121,7 +122,10 @@ public final class JdbcBatchRepository implements BatchRepository {
             SELECT o.batch_id
             FROM open o LEFT JOIN looked l ON l.batch_id = o.batch_id
             WHERE (o.cheap OR coalesce(o.remembered, l.seen, false))
-              AND """ + notHeld("o") + "\nORDER BY o.opened_at, o.batch_id";
+              AND """ + notHeld("o") + "\n"
+            // what an event made ready (count, sentinel) goes first: the rounds after it may hold a
+            // backlog of quiet batches that a scheduled tick found due at once (ADR 0208)
+            + "ORDER BY (o.counted OR coalesce(o.remembered, l.seen, false)) DESC, o.opened_at, o.batch_id";
 
     private static final String CLAIM = "SELECT " + COLUMNS + ",\n"
             + "       (cardinality(?::text[]) > 0 AND " + SENTINEL + ") AS sentinel_seen\n"
@@ -224,7 +228,8 @@ public final class JdbcBatchRepository implements BatchRepository {
                 try (PreparedStatement ps = c.prepareStatement(FIND_DUE)) {
                     Array sentinels = c.createArrayOf("text", q.rules().sentinels().toArray());
                     int i = 1;
-                    ps.setInt(i++, q.rules().countThreshold());
+                    ps.setInt(i++, q.rules().countThreshold()); // counted
+                    ps.setInt(i++, q.rules().countThreshold()); // cheap
                     ps.setObject(i++, time(q.rules().quietCutoff(q.now())));
                     ps.setBoolean(i++, q.rules().maxAgeEnabled());
                     ps.setObject(i++, time(q.rules().maxAgeCutoff(q.now()).orElse(q.now())));
