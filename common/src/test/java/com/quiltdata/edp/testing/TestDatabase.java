@@ -241,7 +241,12 @@ public final class TestDatabase implements AutoCloseable {
         // does. zonky always starts postgres with -F (fsync off) and synchronous_commit off by default;
         // a -c setting given after them wins, so durability must be asked for explicitly.
         String durable = DURABLE ? "on" : "off";
-        return builder.setServerConfig("fsync", durable).setServerConfig("synchronous_commit", durable);
+        builder.setServerConfig("fsync", durable).setServerConfig("synchronous_commit", durable);
+        if (DURABLE) {
+            // what a benchmark's stalls need to be told apart: checkpoints and long autovacuum runs
+            builder.setServerConfig("log_checkpoints", "on").setServerConfig("log_autovacuum_min_duration", "500");
+        }
+        return builder;
     }
 
     /**
