@@ -8,6 +8,7 @@ import com.quiltdata.edp.emit.port.RepositoryUnavailableException;
 import com.quiltdata.edp.emit.postgres.JdbcBatchRepository;
 import com.quiltdata.edp.emit.postgres.JdbcPackageRevisionRepository;
 import com.quiltdata.edp.emit.EmitSettings;
+import com.quiltdata.edp.emit.ReadyBatchEmitter;
 import com.quiltdata.edp.emit.domain.ReadinessRules;
 import com.quiltdata.edp.json.Json;
 import com.quiltdata.edp.postgres.Database;
@@ -34,12 +35,6 @@ import picocli.CommandLine.Option;
         description = "Open batches per prefix (counts, bytes, events, when and why each fires), batches closed but not yet "
                 + "announced (flagged when stuck), and recent package revisions.")
 public final class StatusCommand implements Callable<Integer> {
-    /**
-     * The longest lease a tick takes on the batches it closes (ReadyBatchEmitter.MAX_LEASE, which is
-     * not visible from here; StatusCommandTest checks that the two agree).
-     */
-    static final Duration EMIT_MAX_LEASE = Duration.ofMinutes(2);
-
     /** Ticks a closed batch may miss after its lease before it needs a person (docs/adr/0314). */
     static final int TICKS_OF_GRACE = 3;
 
@@ -158,11 +153,11 @@ public final class StatusCommand implements Callable<Integer> {
     /**
      * How long a closed batch may stay unannounced before it needs a person: a healthy tick marks it
      * emitted within seconds of closing it; a tick that crashed holds it for its lease (at most
-     * {@link #EMIT_MAX_LEASE}), after which the next tick announces it again. Beyond the lease and
+     * {@link ReadyBatchEmitter#MAX_LEASE}), after which the next tick announces it again. Beyond the lease and
      * {@link #TICKS_OF_GRACE} tick periods, ticks have kept failing or stopped (docs/adr/0314).
      */
     static Duration attentionAfter(Duration tickPeriod) {
-        return EMIT_MAX_LEASE.plus(tickPeriod.multipliedBy(TICKS_OF_GRACE));
+        return ReadyBatchEmitter.MAX_LEASE.plus(tickPeriod.multipliedBy(TICKS_OF_GRACE));
     }
 
     /** The closed-but-unannounced batches: all counted, the oldest {@code shown} listed. */

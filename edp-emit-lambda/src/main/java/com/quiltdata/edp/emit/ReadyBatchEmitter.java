@@ -61,7 +61,7 @@ public final class ReadyBatchEmitter {
      * further away (the operator's flush, {@code edp local}): ten PutEvents calls at the SDK's call
      * timeout fit in it. A tick that overruns it is only re-announced, with the same content.
      */
-    static final Duration MAX_LEASE = Duration.ofMinutes(2);
+    public static final Duration MAX_LEASE = Duration.ofMinutes(2);
 
     private static final Log LOG = Log.of("emit");
 
