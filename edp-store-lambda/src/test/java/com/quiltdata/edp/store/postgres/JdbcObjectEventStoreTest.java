@@ -306,6 +306,36 @@ class JdbcObjectEventStoreTest {
         assertEquals(prefixes, crossings, "one commit per batch crosses the threshold");
     }
 
+    /**
+     * A busy bucket's SQS batch moves the counts of every open batch, so one transaction rewrites
+     * every row of each batch page. Those updates must stay on their page (HOT), or each one adds
+     * an entry to every index of the batch table and the tables bloat under load (ADR 0010).
+     */
+    @Test
+    void anSqsBatchThatMovesEveryOpenBatchRewritesTheirRowsInPlace() throws Exception {
+        int prefixes = 1_000;
+        List<PlacedEvent> opening = new ArrayList<>();
+        for (int p = 0; p < prefixes; p++) {
+            opening.add(created("lab/run-" + p + "/", "file-0.csv", 100, String.format("%08x", p + 1), T0));
+        }
+        store.record(opening, T0);
+
+        try (var c = db.connect()) {
+            c.setAutoCommit(false);
+            try (var st = c.createStatement()) {
+                int updated = st.executeUpdate("UPDATE batch SET object_count = object_count + 1, total_bytes = total_bytes + 100,"
+                        + " last_event_time = last_event_time + interval '1 second',"
+                        + " last_activity_at = last_activity_at + interval '1 second' WHERE state = 'open'");
+                assertEquals(prefixes, updated);
+                try (var rs = st.executeQuery("SELECT pg_stat_get_xact_tuples_hot_updated('batch'::regclass)")) {
+                    rs.next();
+                    assertEquals(prefixes, rs.getLong(1), "updates that stayed on their page (HOT)");
+                }
+            }
+            c.rollback();
+        }
+    }
+
     @Test
     void anUnreachableDatabaseFailsTheWholeBatch() {
         Database down = new Database("jdbc:postgresql://127.0.0.1:1/none?connectTimeout=1", "x", () -> "x");

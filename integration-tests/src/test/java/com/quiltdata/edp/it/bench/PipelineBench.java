@@ -71,9 +71,15 @@ public final class PipelineBench {
     /** What a prefix is made to test. */
     enum Kind { COUNT, SENTINEL, QUIET }
 
+    /** Events of the warm-up run, which compiles the hot code before the measured run (0: none). */
+    static final int WARM_UP_EVENTS = Integer.getInteger("edp.bench.warmUpEvents", 100_000);
+
     public static void main(String[] args) throws Exception {
         try {
-            measure(args);
+            if (WARM_UP_EVENTS > 0) {
+                warmUp(args);
+            }
+            measure(args, System.out, false);
         } finally {
             TestDatabase.shutdownEmbedded();
         }
@@ -171,12 +177,28 @@ public final class PipelineBench {
         }
     }
 
-    private static void measure(String[] args) throws Exception {
+    /**
+     * The same pipeline, smaller, on its own schema, emulators and functions, so the JIT compilers
+     * have compiled the hot code before the measured run: on the deployed shape they run in each
+     * function's environment, not on the database's cores as here (ADR 0010). A short quiet period
+     * and no packaging keep it brief; its last line is printed after "warm-up:".
+     */
+    private static void warmUp(String[] args) throws Exception {
+        String consumers = args.length > 4 ? args[4] : "";
+        String perPrefix = args.length > 1 ? args[1] : "20";
+        var lines = new java.io.ByteArrayOutputStream();
+        measure(new String[] {Integer.toString(WARM_UP_EVENTS), perPrefix, "0", "5", consumers}, new PrintStream(lines, true), true);
+        String report = lines.toString(java.nio.charset.StandardCharsets.UTF_8).strip();
+        System.out.println("warm-up: " + report.substring(report.lastIndexOf('\n') + 1));
+    }
+
+    /** @param throwaway drop the schema at the end, so autovacuum does not visit it during a later run */
+    private static void measure(String[] args, PrintStream out, boolean throwaway) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int perPrefix = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int sample = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         int quietSeconds = args.length > 3 ? Integer.parseInt(args[3]) : 30;
-        PrintStream out = System.out;
+        PrintStream console = System.out;
         Path log = Path.of("target", "bench-pipeline.log").toAbsolutePath();
         Files.createDirectories(log.getParent());
         System.setOut(new PrintStream(new FileOutputStream(log.toFile()), false));
@@ -194,7 +216,7 @@ public final class PipelineBench {
         RunClock clock = new RunClock(t0);
         Functions functions = new Functions(template, params, db, clock, s3.client(), sns.client(), bus.endpoint(),
                 "arn:aws:sns:us-east-1:123456789012:edp-bench");
-        int consumers = args.length > 4 ? Integer.parseInt(args[4]) : Integer.parseInt(functions.parameters.get("StoreMaxConcurrency"));
+        int consumers = args.length > 4 && !args[4].isBlank() ? Integer.parseInt(args[4]) : Integer.parseInt(functions.parameters.get("StoreMaxConcurrency"));
         Duration tick = Duration.ofSeconds(Long.parseLong(functions.parameters.get("EmitTickSeconds")));
         int batchSize = functions.storeBatchSize;
         Layout layout = Layout.of(events, perPrefix);
@@ -321,6 +343,7 @@ public final class PipelineBench {
         long postmaster = postmasterPid(db);
         double pgCpu0 = postgresCpuSeconds(postmaster);
         double jvmCpu0 = jvmCpuSeconds();
+        double jit0 = jitSeconds();
         long busCpu0 = bus.cpuNanos();
         int busCalls0 = bus.calls();
         schedule.start();
@@ -333,6 +356,7 @@ public final class PipelineBench {
         double seconds = (System.nanoTime() - start) / 1e9;
         // process CPU while storing (item 3 of issue 17: what limits events_per_s on this machine)
         double jvmCpu = jvmCpuSeconds() - jvmCpu0;
+        double jit = jitSeconds() - jit0;
         double pgCpu = postgresCpuSeconds(postmaster) - pgCpu0;
         double busCpu = (bus.cpuNanos() - busCpu0) / 1e9;
         int busCalls = bus.calls() - busCalls0;
@@ -426,18 +450,18 @@ public final class PipelineBench {
         lost += Math.max(0, toPackage.size() - packaged);
         lost += Math.max(0, (long) toPackage.size() * perPrefix - packagedObjects);
 
-        System.setOut(out);
+        System.setOut(console);
         out.printf(Locale.ROOT, "store+emit: %d events in %d prefixes, SQS batches of %d, %d store environments, %d batches announced,"
                 + " %d recorded, %d batch ids announced twice; %d immediate tick requests, %d scheduled ticks every %d s, %d emit invocations failed;"
                 + " prefix kind->trigger %s;"
                 + " %d prefixes never announced during the run; max count %.2f s, max sentinel %.2f s, max quiet late %.2f s;"
                 + " packaged %d sampled batches (%d objects); handler logs in %s%n"
-                + "cpu while storing: jvm %.1f s (of it the store handlers' threads %.1f s, the stand-in bus %.2f s for %d PutEvents calls,"
+                + "cpu while storing: jvm %.1f s (of it the store handlers' threads %.1f s, the JIT compilers %.1f s, the stand-in bus %.2f s for %d PutEvents calls,"
                 + " %.2f ms a call), postgres %.1f s,"
                 + " in %.1f s: %.2f cores busy of %d%n",
                 sent, prefixes, batchSize, consumers, bus.entries("package-objects-ready").size(), recorded, announcedTwice, requests.get(),
                 scheduledTicks.get(), tick.toSeconds(), failedInvocations.get(), byTrigger, unannounced, max(countDelays), max(sentinelDelays), max(quietLateness),
-                packaged, packagedObjects, log, jvmCpu, storeThreadsCpu.get() / 1e9, busCpu, busCalls, busCalls == 0 ? 0 : busCpu * 1000 / busCalls, pgCpu,
+                packaged, packagedObjects, log, jvmCpu, storeThreadsCpu.get() / 1e9, jit, busCpu, busCalls, busCalls == 0 ? 0 : busCpu * 1000 / busCalls, pgCpu,
                 seconds, (jvmCpu + Math.max(0, pgCpu)) / seconds, Runtime.getRuntime().availableProcessors());
         out.printf(Locale.ROOT, "pipeline events=%d seconds=%.1f events_per_s=%.0f consumers=%d p99_count_announce_s=%.2f"
                 + " p99_sentinel_announce_s=%.2f p99_quiet_late_s=%.2f lost=%d%n",
@@ -446,6 +470,9 @@ public final class PipelineBench {
         bus.close();
         sns.close();
         s3.close();
+        if (throwaway) {
+            db.execute("DROP SCHEMA " + db.schema() + " CASCADE");
+        }
     }
 
     /** Runs one emit invocation; a failure is logged and counted, as Lambda reports a failed invocation and goes on. */
@@ -456,6 +483,32 @@ public final class PipelineBench {
             failures.incrementAndGet();
             System.err.println("emit invocation failed: " + e);
         }
+    }
+
+    /**
+     * CPU seconds of this JVM's JIT compiler threads, from /proc (Linux; NaN elsewhere). On the deployed
+     * shape each function compiles in its own environment, not on the database's cores as here.
+     */
+    static double jitSeconds() {
+        long ticks = 0;
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (java.io.IOException e) { // a thread that ended while listed
+                    continue;
+                }
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) { // no /proc
+            return Double.NaN;
+        }
+        return ticks / 100.0; // USER_HZ is 100 on Linux
     }
 
     private static double jvmCpuSeconds() {
