@@ -489,26 +489,29 @@ public final class PipelineBench {
      * CPU seconds of this JVM's JIT compiler threads, from /proc (Linux; NaN elsewhere). On the deployed
      * shape each function compiles in its own environment, not on the database's cores as here.
      */
-    static double jitSeconds() {
+    private static double jitSeconds() {
         long ticks = 0;
         try (var tasks = Files.list(Path.of("/proc/self/task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
-                String stat;
-                try {
-                    stat = Files.readString(task.resolve("stat"));
-                } catch (java.io.IOException e) { // a thread that ended while listed
-                    continue;
-                }
-                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                String name = threadName(task);
+                String[] stat = procStat(task);
+                if (stat != null && (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler"))) {
+                    ticks += Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
                 }
             }
         } catch (java.io.IOException | RuntimeException e) { // no /proc
             return Double.NaN;
         }
         return ticks / 100.0; // USER_HZ is 100 on Linux
+    }
+
+    /** A thread's name as the kernel keeps it (at most 15 characters); empty if it ended while listed. */
+    private static String threadName(Path task) {
+        try {
+            return Files.readString(task.resolve("comm")).strip();
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 
     private static double jvmCpuSeconds() {
@@ -554,8 +557,13 @@ public final class PipelineBench {
 
     /** The fields of /proc/<pid>/stat after the command name: [0] state, [1] ppid, [11] utime, [12] stime, [13] cutime, [14] cstime. */
     private static String[] procStat(long pid) {
+        return procStat(Path.of("/proc", Long.toString(pid)));
+    }
+
+    /** The same fields from the stat file of a process's or a thread's /proc directory; null if unreadable. */
+    private static String[] procStat(Path dir) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String stat = Files.readString(dir.resolve("stat"));
             return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         } catch (java.io.IOException | RuntimeException e) {
             return null;
